@@ -1,0 +1,241 @@
+package dev.zentinel.app.upgrade;
+
+import dev.zentinel.handoff.HandoffAcceptor;
+import dev.zentinel.handoff.HandoffOffer;
+import dev.zentinel.handoff.HandoffRefusedException;
+import dev.zentinel.handoff.HandoffSession;
+import dev.zentinel.handoff.PeerInfo;
+import dev.zentinel.handoff.ReadyReport;
+import dev.zentinel.handoff.SuccessorProcess;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The old side of an upgrade: at most one attempt at a time, started either by an operator
+ * (spawn mode: we start the successor and accept only its pid) or by a successor that connects on
+ * its own (takeover mode). Until the successor says READY nothing changes here: any failure
+ * (exit, crash, hang past the readiness timeout, refused config, protocol error) kills or
+ * forgets the successor and this process serves on. After READY it stops accepting, lets the
+ * successor know, and drains.
+ */
+public final class UpgradeCoordinator implements HandoffAcceptor {
+
+    private static final Logger log = LoggerFactory.getLogger(UpgradeCoordinator.class);
+    private static final Duration KILL_GRACE = Duration.ofSeconds(5);
+
+    private final UpgradeHost host;
+    private final UpgradeMetrics metrics;
+    private final ScheduledExecutorService scheduler;
+    private final Duration readinessTimeout;
+    private final int maxDrainingGenerations;
+    private final Path defaultLauncher;
+    private final List<String> runArguments;
+    private final Path handoffSocket;
+    private final long generation;
+
+    private Attempt attempt;
+
+    public UpgradeCoordinator(UpgradeHost host, UpgradeMetrics metrics, ScheduledExecutorService scheduler,
+            Duration readinessTimeout, int maxDrainingGenerations, Path defaultLauncher, List<String> runArguments,
+            Path handoffSocket, long generation) {
+        this.host = host;
+        this.metrics = metrics;
+        this.scheduler = scheduler;
+        this.readinessTimeout = readinessTimeout;
+        this.maxDrainingGenerations = maxDrainingGenerations;
+        this.defaultLauncher = defaultLauncher;
+        this.runArguments = List.copyOf(runArguments);
+        this.handoffSocket = handoffSocket;
+        this.generation = generation;
+    }
+
+    /** Starts a successor and completes when it serves, or exceptionally with the reason it does not. */
+    public CompletableFuture<UpgradeResult> upgrade(UpgradeRequest request) {
+        Attempt a;
+        synchronized (this) {
+            try {
+                checkCanStart();
+            } catch (UpgradeFailedException e) {
+                metrics.refused();
+                return CompletableFuture.failedFuture(e);
+            }
+            SuccessorCommand command;
+            try {
+                command = SuccessorCommand.build(request, defaultLauncher, runArguments, handoffSocket);
+            } catch (UpgradeFailedException e) {
+                metrics.failed();
+                return CompletableFuture.failedFuture(e);
+            }
+            a = new Attempt(System.nanoTime());
+            attempt = a;
+            log.info("upgrade: starting successor {}", String.join(" ", command.command()));
+            try {
+                a.process = SuccessorProcess.spawn(command.command(), command.environment());
+            } catch (IOException e) {
+                attempt = null;
+                metrics.failed();
+                return CompletableFuture.failedFuture(
+                        new UpgradeFailedException("could not start the successor: " + e.getMessage(), e));
+            }
+            a.peerPid = a.process.pid();
+            a.timeout = scheduler.schedule(() -> fail(a, "successor (pid " + a.peerPid + ") not ready within "
+                    + readinessTimeout.toMillis() + " ms; killed it"), readinessTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        log.info("upgrade: successor pid {} started, waiting for READY (at most {} ms)", a.peerPid,
+                readinessTimeout.toMillis());
+        a.process.onExit().thenAccept(p -> fail(a,
+                "successor (pid " + p.pid() + ") exited with status " + p.exitValue() + " before it was ready"));
+        return a.result;
+    }
+
+    /** The attempt in flight, if any, for status output. */
+    public synchronized Optional<Long> successorInFlight() {
+        return attempt == null || attempt.decided ? Optional.empty() : Optional.of(attempt.peerPid);
+    }
+
+    @Override
+    public HandoffOffer offer(PeerInfo peer) throws HandoffRefusedException {
+        synchronized (this) {
+            if (attempt == null) {
+                try {
+                    checkCanStart();
+                } catch (UpgradeFailedException e) {
+                    metrics.refused();
+                    throw new HandoffRefusedException(e.getMessage());
+                }
+                Attempt a = new Attempt(System.nanoTime());
+                a.peerPid = peer.pid();
+                a.timeout = scheduler.schedule(() -> fail(a, "takeover by pid " + peer.pid() + " not ready within "
+                        + readinessTimeout.toMillis() + " ms"), readinessTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                attempt = a;
+                log.info("upgrade: takeover requested by pid {}", peer.pid());
+            } else if (attempt.decided || attempt.session != null || attempt.peerPid != peer.pid()) {
+                throw new HandoffRefusedException("an upgrade is already in flight (successor pid " + attempt.peerPid
+                        + "); refused pid " + peer.pid());
+            }
+            HandoffOffer offer = host.offer();
+            attempt.fdsOffered = offer.listeners().size();
+            return offer;
+        }
+    }
+
+    @Override
+    public void started(HandoffSession session) {
+        Attempt a;
+        synchronized (this) {
+            a = attempt;
+            if (a == null || a.peerPid != session.peer().pid()) {
+                session.abort("no upgrade in flight for pid " + session.peer().pid());
+                return;
+            }
+            a.session = session;
+        }
+        session.outcome().whenComplete((ready, error) -> {
+            if (error != null) {
+                fail(a, "successor (pid " + a.peerPid + ") failed: " + reason(error));
+            } else {
+                succeed(a, ready);
+            }
+        });
+    }
+
+    private void checkCanStart() throws UpgradeFailedException {
+        if (!host.canHandOver()) {
+            throw new UpgradeFailedException("this instance is not serving (stopping or already handed over)");
+        }
+        if (attempt != null) {
+            throw new UpgradeFailedException("an upgrade is already in flight (successor pid " + attempt.peerPid + ")");
+        }
+        int draining = host.drainingGenerations();
+        if (draining >= maxDrainingGenerations) {
+            throw new UpgradeFailedException(draining + " older generation(s) still draining (upgrade.max-draining-generations is "
+                    + maxDrainingGenerations + "); try again when they have exited");
+        }
+    }
+
+    private void succeed(Attempt a, ReadyReport ready) {
+        synchronized (this) {
+            if (attempt != a || a.decided) {
+                return;
+            }
+            a.decided = true;
+            a.timeout.cancel(false);
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - a.startedNanos);
+        host.stopAccepting();
+        a.session.acknowledgeReady();
+        metrics.succeeded(took, a.fdsOffered);
+        UpgradeResult result = new UpgradeResult(ProcessHandle.current().pid(), ready.pid(), generation + 1, took,
+                ready.successorStartup());
+        log.info("upgrade: {}; draining", result.summary());
+        a.result.complete(result);
+        host.drainAndExit();
+    }
+
+    private void fail(Attempt a, String reason) {
+        synchronized (this) {
+            if (attempt != a || a.decided) {
+                return;
+            }
+            a.decided = true;
+            attempt = null;
+            if (a.timeout != null) {
+                a.timeout.cancel(false);
+            }
+        }
+        log.warn("upgrade failed, serving on: {}", reason);
+        metrics.failed();
+        if (a.session != null) {
+            a.session.abort(reason);
+        }
+        killSuccessor(a);
+        a.result.completeExceptionally(new UpgradeFailedException(reason));
+    }
+
+    /** A successor that failed must not linger holding copies of our listening sockets. */
+    private void killSuccessor(Attempt a) {
+        Optional<ProcessHandle> successor = a.process != null
+                ? Optional.of(a.process.toHandle())
+                : (a.fdsOffered > 0 ? ProcessHandle.of(a.peerPid) : Optional.empty());
+        successor.filter(ProcessHandle::isAlive).ifPresent(p -> {
+            p.destroy();
+            scheduler.schedule(() -> {
+                if (p.isAlive()) {
+                    log.warn("upgrade: successor pid {} ignored SIGTERM for {} ms; killing it", p.pid(), KILL_GRACE.toMillis());
+                    p.destroyForcibly();
+                }
+            }, KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        });
+    }
+
+    private static String reason(Throwable error) {
+        Throwable t = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return t.getMessage() != null ? t.getMessage() : t.toString();
+    }
+
+    /** One upgrade attempt; its fields are guarded by the coordinator's lock. */
+    private static final class Attempt {
+        final long startedNanos;
+        final CompletableFuture<UpgradeResult> result = new CompletableFuture<>();
+        Process process;
+        long peerPid;
+        int fdsOffered;
+        boolean decided;
+        HandoffSession session;
+        ScheduledFuture<?> timeout;
+
+        Attempt(long startedNanos) {
+            this.startedNanos = startedNanos;
+        }
+    }
+}

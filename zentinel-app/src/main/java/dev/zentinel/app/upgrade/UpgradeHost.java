@@ -1,0 +1,29 @@
+package dev.zentinel.app.upgrade;
+
+import dev.zentinel.handoff.HandoffOffer;
+
+/**
+ * What the upgrade coordinator needs from the running instance. Kept narrow so the coordinator
+ * knows nothing of HTTP and the instance knows nothing of the handoff protocol.
+ */
+public interface UpgradeHost {
+
+    /** The listener table with this process's fds and the state snapshot, taken now. */
+    HandoffOffer offer();
+
+    /**
+     * The successor said READY: stop accepting on every listener (closing only this process's
+     * own copy of each fd) and give up the singleton endpoints (admin, control, handoff socket)
+     * so the successor can take them.
+     */
+    void stopAccepting();
+
+    /** The successor took over: drain what is still open, bounded, then exit. */
+    void drainAndExit();
+
+    /** Older generations (pids) still draining, this one excluded; bounds upgrades in a row. */
+    int drainingGenerations();
+
+    /** True while this instance serves and may hand over (not stopping, not already handed over). */
+    boolean canHandOver();
+}

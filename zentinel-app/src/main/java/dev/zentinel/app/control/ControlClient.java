@@ -55,7 +55,7 @@ public final class ControlClient implements AutoCloseable {
     public ControlResponse send(Path socket, ControlRequest request, Duration timeout)
             throws NoRunningInstanceException, ControlClientException {
         if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
-            throw new NoRunningInstanceException(socket, null);
+            throw new NoRunningInstanceException(socket, false, null);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         CompletableFuture<String> reply = new CompletableFuture<>();
@@ -81,7 +81,7 @@ public final class ControlClient implements AutoCloseable {
         if (!connect.isSuccess()) {
             Throwable cause = connect.cause();
             if (cause instanceof ConnectException) {
-                throw new NoRunningInstanceException(socket, "stale socket: " + cause.getMessage());
+                throw new NoRunningInstanceException(socket, true, "stale socket: " + cause.getMessage());
             }
             throw new ControlClientException("cannot connect to " + socket + ": " + cause.getMessage(), cause);
         }

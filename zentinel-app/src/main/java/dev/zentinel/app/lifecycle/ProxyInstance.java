@@ -1,0 +1,153 @@
+package dev.zentinel.app.lifecycle;
+
+import dev.zentinel.proxy.accesslog.AccessLog;
+import dev.zentinel.proxy.admin.AdminServer;
+import dev.zentinel.proxy.config.ProxyConfig;
+import dev.zentinel.proxy.metrics.ProxyMetrics;
+import dev.zentinel.proxy.server.DrainResult;
+import dev.zentinel.proxy.server.ProxyServer;
+import dev.zentinel.proxy.server.Transport;
+import io.netty.channel.ServerChannel;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The proxy side of this process: metrics, access log, the proxy server with its listeners and
+ * the admin endpoint, started in that order and closed in reverse. Knows nothing of the control
+ * socket, the runtime directory or signals.
+ */
+public final class ProxyInstance implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ProxyInstance.class);
+
+    private final ProxyConfig config;
+    private final Transport transport;
+    private final ProxyMetrics metrics;
+    private final AccessLog accessLog;
+    private final ProxyServer server;
+    private volatile AdminServer admin;
+    private volatile InetSocketAddress adminAddress;
+
+    private ProxyInstance(ProxyConfig config, Transport transport, ProxyMetrics metrics, AccessLog accessLog,
+            ProxyServer server) {
+        this.config = config;
+        this.transport = transport;
+        this.metrics = metrics;
+        this.accessLog = accessLog;
+        this.server = server;
+    }
+
+    /** Builds the pieces; nothing listens yet. */
+    public static ProxyInstance create(ProxyConfig config, Launch launch, int eventLoopThreads) {
+        Transport transport = Transport.detect();
+        ProxyMetrics metrics = new ProxyMetrics();
+        metrics.importCounters(launch.inheritedCounters());
+        AccessLog accessLog = AccessLog.create(config.accessLog());
+        try {
+            ProxyServer server = new ProxyServer(config, metrics, accessLog, transport, eventLoopThreads);
+            return new ProxyInstance(config, transport, metrics, accessLog, server);
+        } catch (RuntimeException e) {
+            accessLog.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens the listeners (bound or adopted, as {@code launch} says), warms the pipeline up and
+     * starts the admin endpoint. Blocks, bounded by {@code timeout} per step.
+     */
+    public void start(Launch launch, Supplier<String> statusJson, Duration timeout) throws Exception {
+        Stopwatch listeners = Stopwatch.start();
+        server.start(launch.listenerOpener()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        log.info("listeners open in {} ms ({} transport): {}", listeners.millis(), transport.name(),
+                listenerAddresses());
+        Stopwatch warmUp = Stopwatch.start();
+        server.warmUp(config.upgrade().warmupRequests(), config.upgrade().warmupTimeout());
+        log.info("warm-up done in {} ms", warmUp.millis());
+        if (config.admin().enabled()) {
+            AdminServer adminServer = new AdminServer(config.admin().address(), statusJson, metrics,
+                    server.eventLoopGroup(), transport.serverChannelClass());
+            admin = adminServer;
+            adminAddress = adminServer.start().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Closes the listening sockets (this process's copies); open connections continue. */
+    public void stopAccepting() {
+        server.stopAccepting();
+    }
+
+    /** Waits, at most {@code timeout}, for open connections to finish; then closes the rest. */
+    public CompletableFuture<DrainResult> drain(Duration timeout) {
+        return server.drain(timeout);
+    }
+
+    /** Listener name to the address it actually listens on (the real port when configured with 0). */
+    public Map<String, String> listenerAddresses() {
+        Map<String, String> addresses = new LinkedHashMap<>();
+        for (Map.Entry<String, ServerChannel> e : server.listeners().entrySet()) {
+            addresses.put(e.getKey(), format(e.getValue().localAddress()));
+        }
+        return addresses;
+    }
+
+    public Map<String, ServerChannel> listeners() {
+        return server.listeners();
+    }
+
+    public long activeConnections() {
+        return server.activeConnections();
+    }
+
+    public Map<String, ? extends Number> activeConnectionsByListener() {
+        return server.activeConnectionsByListener();
+    }
+
+    public Optional<InetSocketAddress> adminAddress() {
+        return Optional.ofNullable(adminAddress);
+    }
+
+    public ProxyMetrics metrics() {
+        return metrics;
+    }
+
+    public long accessLogDropped() {
+        return accessLog.dropped();
+    }
+
+    public String transportName() {
+        return transport.name();
+    }
+
+    /** Closes the admin endpoint, every connection and listener, the event loops, then flushes the access log. */
+    @Override
+    public void close() {
+        AdminServer adminServer = admin;
+        if (adminServer != null) {
+            adminServer.close();
+        }
+        try {
+            server.close();
+        } finally {
+            if (!accessLog.close(AccessLog.DEFAULT_CLOSE_TIMEOUT)) {
+                log.warn("access log not fully flushed within {} ms", AccessLog.DEFAULT_CLOSE_TIMEOUT.toMillis());
+            }
+        }
+    }
+
+    static String format(java.net.SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            String host = inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
+        }
+        return String.valueOf(address);
+    }
+}

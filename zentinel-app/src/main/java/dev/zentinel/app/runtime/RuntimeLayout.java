@@ -1,0 +1,30 @@
+package dev.zentinel.app.runtime;
+
+import java.nio.file.Path;
+
+/**
+ * The files Zentinel keeps in its runtime directory. One place names them so that the CLI, the
+ * running instance and (later) the upgrade rendezvous agree.
+ */
+public record RuntimeLayout(Path directory) {
+
+    public static final String CONTROL_SOCKET = "control.sock";
+    public static final String PID_FILE = "zentinel.pid";
+    public static final String STARTUP_LOCK = "startup.lock";
+
+    public RuntimeLayout {
+        directory = directory.toAbsolutePath().normalize();
+    }
+
+    public Path controlSocket() {
+        return directory.resolve(CONTROL_SOCKET);
+    }
+
+    public Path pidFile() {
+        return directory.resolve(PID_FILE);
+    }
+
+    public Path startupLock() {
+        return directory.resolve(STARTUP_LOCK);
+    }
+}

@@ -1,0 +1,302 @@
+package dev.zentinel.proxy.metrics;
+
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.Label;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * The proxy's Prometheus metrics, in a registry of their own (never the JVM-wide default one,
+ * so two proxies in one JVM - as in tests - do not share counts).
+ *
+ * <p>Hot-path methods look up a cached per-route / per-listener holder in a concurrent map and
+ * increment pre-resolved data points; the Prometheus label lookup runs only the first time a
+ * label combination is seen.
+ *
+ * <p>Counters survive an upgrade: the old process {@link #exportCounters() exports} every
+ * counter series, the new one {@link #importCounters imports} them and adds its own increments.
+ */
+public final class ProxyMetrics {
+
+    public static final String REQUESTS_TOTAL = "zentinel_requests_total";
+    public static final String REQUEST_DURATION_SECONDS = "zentinel_request_duration_seconds";
+    public static final String ACTIVE_CONNECTIONS = "zentinel_active_connections";
+    public static final String CONNECTIONS_TOTAL = "zentinel_connections_total";
+    public static final String CONNECTIONS_REJECTED_TOTAL = "zentinel_connections_rejected_total";
+    public static final String UPSTREAM_ERRORS_TOTAL = "zentinel_upstream_errors_total";
+
+    /** Latency buckets in seconds: sub-millisecond proxying up to slow upstream reads. */
+    static final double[] DURATION_BUCKETS = {
+        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60
+    };
+
+    private static final int MIN_STATUS = 100;
+    private static final int MAX_STATUS = 599;
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter requests;
+    private final Histogram requestDuration;
+    private final Gauge activeConnections;
+    private final Counter connections;
+    private final Counter connectionsRejected;
+    private final Counter upstreamErrors;
+    private final CounterRegistry counters = new CounterRegistry();
+
+    private final ConcurrentMap<String, RouteSeries> routeSeries = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, ListenerSeries> listenerSeries = new ConcurrentHashMap<>();
+    private final AtomicLong activeTotal = new AtomicLong();
+    private final PrometheusTextFormatWriter textFormat = PrometheusTextFormatWriter.create();
+
+    public ProxyMetrics() {
+        requests = counter(REQUESTS_TOTAL, "HTTP requests answered, by route and status code", "route", "status");
+        requestDuration = Histogram.builder()
+                .name(REQUEST_DURATION_SECONDS)
+                .help("Time from the request head to the last response byte, by route")
+                .labelNames("route")
+                .classicOnly()
+                .classicUpperBounds(DURATION_BUCKETS)
+                .withoutExemplars()
+                .register(registry);
+        activeConnections = Gauge.builder()
+                .name(ACTIVE_CONNECTIONS)
+                .help("Client connections currently open, by listener")
+                .labelNames("listener")
+                .withoutExemplars()
+                .register(registry);
+        connections = counter(CONNECTIONS_TOTAL, "Client connections accepted, by listener", "listener");
+        connectionsRejected = counter(CONNECTIONS_REJECTED_TOTAL,
+                "Client connections closed at once because the listener was at max-connections", "listener");
+        upstreamErrors = counter(UPSTREAM_ERRORS_TOTAL,
+                "Failed upstream exchanges, by upstream and kind (connect_refused, connect_timeout, reset, read_timeout)",
+                "upstream", "kind");
+    }
+
+    /**
+     * Creates and registers a counter whose series take part in {@link #exportCounters()} and
+     * {@link #importCounters}. Other components (upgrade) use this for counters that must
+     * continue across upgrades; imported values for it are applied even when the import came first.
+     *
+     * @param name the full series name, ending in "_total"
+     */
+    public Counter counter(String name, String help, String... labelNames) {
+        Counter counter = Counter.builder()
+                .name(name)
+                .help(help)
+                .labelNames(labelNames)
+                .withoutExemplars()
+                .register(registry);
+        counters.add(name, counter, labelNames.clone());
+        return counter;
+    }
+
+    public void requestCompleted(String route, int status, long durationNanos) {
+        RouteSeries series = routeSeries.get(route);
+        if (series == null) {
+            series = routeSeries.computeIfAbsent(route, RouteSeries::new);
+        }
+        series.requests(status).inc();
+        series.duration.observe(durationNanos / 1e9);
+    }
+
+    public void connectionOpened(String listener) {
+        ListenerSeries series = listener(listener);
+        series.connections.inc();
+        series.active.inc();
+        activeTotal.incrementAndGet();
+    }
+
+    public void connectionClosed(String listener) {
+        listener(listener).active.dec();
+        activeTotal.decrementAndGet();
+    }
+
+    public void connectionsRejected(String listener) {
+        listener(listener).rejected.inc();
+    }
+
+    /** @param kind one of connect_refused, connect_timeout, reset, read_timeout */
+    public void upstreamError(String upstream, String kind) {
+        upstreamErrors.labelValues(upstream, kind).inc();
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    /** All metrics of {@link #registry()} in the Prometheus text format 0.0.4. */
+    public String scrape() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        try {
+            textFormat.write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory cannot fail", e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The content type of {@link #scrape()}. */
+    public static String scrapeContentType() {
+        return PrometheusTextFormatWriter.CONTENT_TYPE;
+    }
+
+    /**
+     * Every counter series in the registry (including ones others registered directly), keyed
+     * by {@link SeriesKey series key}: the name as exposed plus its labels sorted by name.
+     */
+    public Map<String, Double> exportCounters() {
+        Map<String, Double> result = new LinkedHashMap<>();
+        for (MetricSnapshot snapshot : registry.scrape()) {
+            if (!(snapshot instanceof CounterSnapshot)) {
+                continue;
+            }
+            String name = snapshot.getMetadata().getPrometheusName() + "_total";
+            for (CounterSnapshot.CounterDataPointSnapshot point : ((CounterSnapshot) snapshot).getDataPoints()) {
+                Map<String, String> labels = new LinkedHashMap<>();
+                for (Label label : point.getLabels()) {
+                    labels.put(label.getName(), label.getValue());
+                }
+                result.put(SeriesKey.format(name, labels), point.getValue());
+            }
+        }
+        return Collections.unmodifiableMap(result);
+    }
+
+    /**
+     * Adds exported values to this instance's counters, so they continue where the previous
+     * process left off. Keys of counters created later through {@link #counter} are kept and
+     * applied then; malformed keys, negative or non-finite values are ignored.
+     */
+    public void importCounters(Map<String, Double> imported) {
+        Objects.requireNonNull(imported, "imported");
+        counters.importValues(imported);
+    }
+
+    /** Client connections open on all listeners. */
+    public long activeConnections() {
+        return activeTotal.get();
+    }
+
+    private ListenerSeries listener(String listener) {
+        ListenerSeries series = listenerSeries.get(listener);
+        if (series == null) {
+            series = listenerSeries.computeIfAbsent(listener, ListenerSeries::new);
+        }
+        return series;
+    }
+
+    /** The data points of one route: the histogram child and one counter per status, created on first use. */
+    private final class RouteSeries {
+        private final String route;
+        private final DistributionDataPoint duration;
+        private final AtomicReferenceArray<CounterDataPoint> byStatus =
+                new AtomicReferenceArray<>(MAX_STATUS - MIN_STATUS + 1);
+
+        RouteSeries(String route) {
+            this.route = route;
+            this.duration = requestDuration.labelValues(route);
+        }
+
+        CounterDataPoint requests(int status) {
+            if (status < MIN_STATUS || status > MAX_STATUS) {
+                return requests.labelValues(route, Integer.toString(status));
+            }
+            int index = status - MIN_STATUS;
+            CounterDataPoint point = byStatus.get(index);
+            if (point == null) {
+                // Racing threads get the same child from labelValues, so either write is fine.
+                point = requests.labelValues(route, Integer.toString(status));
+                byStatus.set(index, point);
+            }
+            return point;
+        }
+    }
+
+    private final class ListenerSeries {
+        private final GaugeDataPoint active;
+        private final CounterDataPoint connections;
+        private final CounterDataPoint rejected;
+
+        ListenerSeries(String listener) {
+            this.active = activeConnections.labelValues(listener);
+            this.connections = ProxyMetrics.this.connections.labelValues(listener);
+            this.rejected = connectionsRejected.labelValues(listener);
+        }
+    }
+
+    /** Counters known by name, and imported values waiting for their counter to be created. */
+    private static final class CounterRegistry {
+        /** Bounds what a malformed or hostile snapshot can make us hold. */
+        private static final int MAX_PENDING = 100_000;
+
+        private final Map<String, KnownCounter> byName = new ConcurrentHashMap<>();
+        private final Map<String, Map<String, Double>> pendingByName = new ConcurrentHashMap<>();
+
+        synchronized void add(String name, Counter counter, String[] labelNames) {
+            KnownCounter known = new KnownCounter(counter, labelNames);
+            byName.put(name, known);
+            Map<String, Double> pending = pendingByName.remove(name);
+            if (pending != null) {
+                pending.forEach((key, value) -> known.add(SeriesKey.parse(key), value));
+            }
+        }
+
+        synchronized void importValues(Map<String, Double> imported) {
+            int pendingCount = pendingByName.values().stream().mapToInt(Map::size).sum();
+            for (Map.Entry<String, Double> e : imported.entrySet()) {
+                Double value = e.getValue();
+                if (value == null || !Double.isFinite(value) || value < 0) {
+                    continue;
+                }
+                SeriesKey key = SeriesKey.parse(e.getKey());
+                if (key == null) {
+                    continue;
+                }
+                KnownCounter counter = byName.get(key.name());
+                if (counter != null) {
+                    counter.add(key, value);
+                } else if (pendingCount < MAX_PENDING) {
+                    pendingByName.computeIfAbsent(key.name(), n -> new LinkedHashMap<>()).merge(e.getKey(), value, Double::sum);
+                    pendingCount++;
+                }
+            }
+        }
+
+    }
+
+    private record KnownCounter(Counter counter, String[] labelNames) {
+        void add(SeriesKey key, double value) {
+            if (key == null || value <= 0) {
+                return;
+            }
+            String[] values = key.labelValuesFor(labelNames);
+            if (values == null) {
+                return;
+            }
+            if (values.length == 0) {
+                counter.inc(value);
+            } else {
+                counter.labelValues(values).inc(value);
+            }
+        }
+    }
+}

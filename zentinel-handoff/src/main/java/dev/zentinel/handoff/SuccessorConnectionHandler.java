@@ -73,6 +73,13 @@ final class SuccessorConnectionHandler extends SimpleChannelInboundHandler<Objec
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+        if (phase == Phase.DONE) {
+            // Finished, refused or failed: anything still in flight is dropped.
+            if (msg instanceof FileDescriptor fd) {
+                closeQuietly(fd);
+            }
+            return;
+        }
         if (msg instanceof FileDescriptor fd) {
             closeQuietly(fd);
             protocolError("peer sent a file descriptor; a successor never does");
@@ -81,7 +88,11 @@ final class SuccessorConnectionHandler extends SimpleChannelInboundHandler<Objec
         Frame frame = (Frame) msg;
         try {
             if (frame.type() == MessageType.FAILED && session != null) {
-                fail("successor pid " + peer.pid() + " failed: " + Messages.readReason(frame));
+                String reason = Messages.readReason(frame);
+                if (session.outcome().isDone()) {
+                    log.warn("handoff: successor pid {} reported a failure after READY: {}", peer.pid(), reason);
+                }
+                fail("successor pid " + peer.pid() + " failed: " + reason);
                 return;
             }
             switch (phase) {

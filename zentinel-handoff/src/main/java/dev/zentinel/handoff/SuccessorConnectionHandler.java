@@ -124,6 +124,7 @@ final class SuccessorConnectionHandler extends SimpleChannelInboundHandler<Objec
                 || hello.protocolVersions().size() > Protocol.MAX_VERSION_LIST || hello.snapshotVersions().size() > Protocol.MAX_VERSION_LIST) {
             throw new HandoffProtocolException("HELLO must list at most " + Protocol.MAX_VERSION_LIST + " protocol and snapshot versions");
         }
+        Protocol.checkedVersion(hello.version(), MessageType.HELLO);
         if (hello.pid() != peer.pid()) {
             // Legitimate across pid namespaces; the kernel's answer is the one we act on.
             log.warn("handoff: HELLO says pid {} but the socket peer is pid {}; using the kernel's", hello.pid(), peer.pid());
@@ -240,6 +241,7 @@ final class SuccessorConnectionHandler extends SimpleChannelInboundHandler<Objec
 
     private void onReady(Frame frame) throws HandoffProtocolException {
         Messages.Ready ready = Messages.read(frame, Messages.Ready.class);
+        Protocol.checkedVersion(ready.version(), MessageType.READY);
         readinessTimer.cancel();
         phase = Phase.READY_RECEIVED;
         Duration startup = Duration.ofMillis(Math.max(0, ready.startupMillis()));

@@ -106,6 +106,25 @@ class HandoffProtocolAbuseTest extends HandoffTestSupport {
         assertRejected(partial, "no HELLO within");
     }
 
+    @Test
+    void connectionsBeyondTheOpenLimitAreClosedUnread() throws Exception {
+        java.util.List<RawPeer> idle = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < HandoffListener.MAX_OPEN_CONNECTIONS; i++) {
+                idle.add(RawPeer.connect(socketPath()));
+            }
+            try (RawPeer extra = RawPeer.connect(socketPath())) {
+                assertThat(extra.closedWithoutData()).isTrue();
+            }
+            assertThat(acceptor.nextRejection()).contains("too many open handoff connections");
+        } finally {
+            for (RawPeer p : idle) {
+                p.close();
+            }
+        }
+        assertGoodHandoffStillWorks();
+    }
+
     private void assertRejected(byte[] bytes, String reasonFragment) throws Exception {
         try (RawPeer peer = RawPeer.connect(socketPath())) {
             peer.send(bytes);

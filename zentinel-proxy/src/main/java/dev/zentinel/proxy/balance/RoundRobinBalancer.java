@@ -8,11 +8,17 @@ final class RoundRobinBalancer implements LoadBalancer {
 
     private final Target[] targets;
     private final List<Target> targetList;
-    private final AtomicInteger next = new AtomicInteger();
+    private final AtomicInteger next;
 
     RoundRobinBalancer(List<Target> targets) {
+        this(targets, 0);
+    }
+
+    /** @param start the counter's initial value (tests drive it across the int overflow) */
+    RoundRobinBalancer(List<Target> targets, int start) {
         this.targetList = List.copyOf(targets);
         this.targets = targetList.toArray(new Target[0]);
+        this.next = new AtomicInteger(start);
     }
 
     @Override

@@ -298,14 +298,14 @@ final class ConfigBinder {
             }
         }
         Map<String, String> headers = new LinkedHashMap<>();
-        for (Map.Entry<String, YamlNode.Scalar> e : m.stringMap("headers").entrySet()) {
-            String headerName = e.getKey();
+        for (YamlNode.Entry e : m.stringMap("headers")) {
+            String headerName = e.key();
             if (!TOKEN.matcher(headerName).matches()) {
-                problems.add(e.getValue().location, m.path("headers"), "'" + headerName + "' is not a valid header name");
+                problems.add(e.keyLocation(), m.path("headers"), "'" + headerName + "' is not a valid header name");
                 continue;
             }
-            if (headers.putIfAbsent(headerName.toLowerCase(Locale.ROOT), e.getValue().text) != null) {
-                problems.add(e.getValue().location, m.path("headers"),
+            if (headers.putIfAbsent(headerName.toLowerCase(Locale.ROOT), ((YamlNode.Scalar) e.value()).text) != null) {
+                problems.add(e.keyLocation(), m.path("headers"),
                         "header '" + headerName + "' is listed twice (names are case-insensitive)");
             }
         }
@@ -368,18 +368,18 @@ final class ConfigBinder {
             r.problem("body", "a " + status + " response cannot have a body");
         }
         Map<String, String> headers = new LinkedHashMap<>();
-        for (Map.Entry<String, YamlNode.Scalar> e : r.stringMap("headers").entrySet()) {
-            String name = e.getKey().toLowerCase(Locale.ROOT);
-            String value = e.getValue().text;
-            YamlNode.Location at = e.getValue().location;
+        for (YamlNode.Entry e : r.stringMap("headers")) {
+            String name = e.key().toLowerCase(Locale.ROOT);
+            String value = ((YamlNode.Scalar) e.value()).text;
+            YamlNode.Location at = e.keyLocation();
             if (!TOKEN.matcher(name).matches()) {
-                problems.add(at, r.path("headers"), "'" + e.getKey() + "' is not a valid header name");
+                problems.add(at, r.path("headers"), "'" + e.key() + "' is not a valid header name");
             } else if (RESERVED_RESPONSE_HEADERS.contains(name)) {
-                problems.add(at, r.path("headers"), "'" + e.getKey() + "' is set by the proxy and cannot be configured");
+                problems.add(at, r.path("headers"), "'" + e.key() + "' is set by the proxy and cannot be configured");
             } else if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\0') >= 0) {
-                problems.add(at, r.path("headers") + "." + e.getKey(), "header values must not contain CR, LF or NUL");
+                problems.add(e.value().location, r.path("headers") + "." + e.key(), "header values must not contain CR, LF or NUL");
             } else if (headers.putIfAbsent(name, value) != null) {
-                problems.add(at, r.path("headers"), "header '" + e.getKey() + "' is listed twice (names are case-insensitive)");
+                problems.add(at, r.path("headers"), "header '" + e.key() + "' is listed twice (names are case-insensitive)");
             }
         }
         return new RespondConfig(status, body, headers);

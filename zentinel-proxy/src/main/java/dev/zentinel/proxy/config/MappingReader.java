@@ -2,7 +2,6 @@ package dev.zentinel.proxy.config;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -236,18 +235,19 @@ final class MappingReader {
     }
 
     /**
-     * A mapping of strings to strings (e.g. headers), with each value's location for later checks.
+     * A mapping of strings to strings (e.g. headers). Each entry keeps its key location; its
+     * value is a non-null {@link YamlNode.Scalar}.
      */
-    Map<String, YamlNode.Scalar> stringMap(String key) {
+    List<YamlNode.Entry> stringMap(String key) {
         YamlNode node = mapping.get(key);
         if (node == null || isNull(node)) {
-            return Map.of();
+            return List.of();
         }
         if (!(node instanceof YamlNode.Mapping)) {
             problem(key, "expected a mapping, got " + node.kind());
-            return Map.of();
+            return List.of();
         }
-        Map<String, YamlNode.Scalar> result = new LinkedHashMap<>();
+        List<YamlNode.Entry> result = new ArrayList<>();
         for (YamlNode.Entry e : ((YamlNode.Mapping) node).entries().values()) {
             YamlNode value = e.value();
             if (!(value instanceof YamlNode.Scalar) || ((YamlNode.Scalar) value).type == YamlNode.Scalar.Type.NULL) {
@@ -255,7 +255,7 @@ final class MappingReader {
                         "expected a string, got " + describe(value));
                 continue;
             }
-            result.put(e.key(), (YamlNode.Scalar) value);
+            result.add(e);
         }
         return result;
     }

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +46,7 @@ final class YamlTreeReader {
             }
             return root;
         } catch (JsonProcessingException e) {
-            problems.add(location(e.getLocation()), "", syntaxMessage(e));
+            reportSyntaxError(e);
             return null;
         } catch (IOException e) {
             problems.add(YamlNode.Location.UNKNOWN, "", "cannot read: " + e);
@@ -106,26 +109,30 @@ final class YamlTreeReader {
         return new YamlNode.Location(location.getLineNr(), Math.max(1, location.getColumnNr()));
     }
 
-    /** SnakeYAML's messages span several lines with a source excerpt; keep the first, informative line(s). */
-    private static String syntaxMessage(JsonProcessingException e) {
+    /**
+     * Reports a syntax error where SnakeYAML found the problem (its "problem mark"); Jackson's
+     * own location is the surrounding context, often the line before.
+     */
+    private void reportSyntaxError(JsonProcessingException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MarkedYAMLException) {
+                MarkedYAMLException marked = (MarkedYAMLException) t;
+                Mark mark = marked.getProblemMark() != null ? marked.getProblemMark() : marked.getContextMark();
+                YamlNode.Location at = mark == null
+                        ? location(e.getLocation())
+                        : new YamlNode.Location(mark.getLine() + 1, mark.getColumn() + 1);
+                String what = marked.getProblem() != null ? marked.getProblem() : marked.getContext();
+                String context = marked.getContext() != null && marked.getProblem() != null ? marked.getContext() + ": " : "";
+                problems.add(at, "", "invalid YAML: " + context + (what == null ? "syntax error" : firstLine(what)));
+                return;
+            }
+        }
         String message = e.getOriginalMessage();
-        if (message == null || message.isBlank()) {
-            return "invalid YAML";
-        }
-        StringBuilder sb = new StringBuilder("invalid YAML: ");
-        boolean first = true;
-        for (String line : message.split("\n")) {
-            String trimmed = line.strip();
-            if (trimmed.isEmpty() || trimmed.startsWith("in 'reader'") || trimmed.startsWith("^")
-                    || line.startsWith("    ")) {
-                continue;
-            }
-            if (!first) {
-                sb.append("; ");
-            }
-            sb.append(trimmed);
-            first = false;
-        }
-        return sb.toString();
+        problems.add(location(e.getLocation()), "", "invalid YAML: " + (message == null ? "syntax error" : firstLine(message)));
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).strip();
     }
 }

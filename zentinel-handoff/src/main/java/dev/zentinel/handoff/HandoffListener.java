@@ -18,9 +18,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,13 @@ public final class HandoffListener implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HandoffListener.class);
     private static final int MAX_SOCKET_PATH_BYTES = 107;
+    /**
+     * Handoff connections open at once; more are closed unread. One session at a time is the
+     * application's policy, this only bounds what a misbehaving local process can make us hold.
+     */
+    public static final int MAX_OPEN_CONNECTIONS = 16;
+    private static final int ACCEPT_BACKLOG = 16;
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
     private final Path socketPath;
     private final Channel serverChannel;
@@ -74,14 +83,28 @@ public final class HandoffListener implements AutoCloseable {
             return result;
         }
         int ownUid = ProcessIdentity.uid();
+        AtomicInteger open = new AtomicInteger();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannelType())
+                .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
                 // Nothing is read from a connection until its peer's uid has been checked.
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (open.incrementAndGet() > MAX_OPEN_CONNECTIONS) {
+                            open.decrementAndGet();
+                            log.warn("handoff: {} connections already open on {}; closing a new one unread", MAX_OPEN_CONNECTIONS, path);
+                            ch.close();
+                            try {
+                                acceptor.rejected(null, "too many open handoff connections (" + MAX_OPEN_CONNECTIONS + ")");
+                            } catch (RuntimeException e) {
+                                log.error("handoff: the application's rejected() failed", e);
+                            }
+                            return;
+                        }
+                        ch.closeFuture().addListener(f -> open.decrementAndGet());
                         ch.pipeline().addLast(new FrameDecoder(limits.maxFrameBytes()), new FrameEncoder(),
                                 new SuccessorConnectionHandler(transport, limits, acceptor, ownUid));
                     }
@@ -119,14 +142,22 @@ public final class HandoffListener implements AutoCloseable {
 
     /**
      * Stops listening (sessions already running go on) and unlinks the path only if it still names
-     * our socket, so a successor's socket at the same path survives.
+     * our socket, so a successor's socket at the same path survives. Safe to call from any thread;
+     * outside an event loop it waits (boundedly) until the socket is closed.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        serverChannel.close().syncUninterruptibly();
+        ChannelFuture closing = serverChannel.close();
+        if (!serverChannel.eventLoop().inEventLoop()) {
+            closing.awaitUninterruptibly(CLOSE_WAIT.toMillis());
+        }
+        unlinkIfOurs();
+    }
+
+    private void unlinkIfOurs() {
         try {
             Object current = Files.readAttributes(socketPath, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
             if (fileKey != null && fileKey.equals(current)) {

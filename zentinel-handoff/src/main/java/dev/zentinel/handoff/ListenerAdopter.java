@@ -46,7 +46,12 @@ public final class ListenerAdopter {
             throw new HandoffException("listener '" + expected.name() + "': descriptor " + fd + " is not open");
         }
         ListenerAddress want = ListenerAddress.parse(expected.address());
-        Socket view = new Socket(fd.intValue());
+        Socket view;
+        try {
+            view = new Socket(fd.intValue());
+        } catch (RuntimeException e) {
+            throw new HandoffException("listener '" + expected.name() + "' (fd " + fd.intValue() + ") is not a socket: " + e.getMessage(), e);
+        }
         InetSocketAddress local = verifyListeningTcp(view, expected);
         if (local.getPort() != want.port()) {
             throw new HandoffException("listener '" + expected.name() + "': inherited socket is bound to " + format(local)

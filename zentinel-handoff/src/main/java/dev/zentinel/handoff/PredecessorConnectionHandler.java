@@ -82,6 +82,13 @@ final class PredecessorConnectionHandler extends SimpleChannelInboundHandler<Obj
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+        if (phase == Phase.DONE) {
+            // Already failed or finished; whatever is still in flight is dropped.
+            if (msg instanceof FileDescriptor fd) {
+                closeQuietly(fd);
+            }
+            return;
+        }
         try {
             if (msg instanceof FileDescriptor fd) {
                 onDescriptor(fd);
@@ -290,6 +297,7 @@ final class PredecessorConnectionHandler extends SimpleChannelInboundHandler<Obj
 
     private void failHandshake(String reason) {
         ioTimer.cancel();
+        boolean tellPredecessor = offer != null && phase != Phase.DONE && ctx.channel().isActive();
         phase = Phase.DONE;
         for (FileDescriptor fd : received) {
             closeQuietly(fd);
@@ -298,7 +306,13 @@ final class PredecessorConnectionHandler extends SimpleChannelInboundHandler<Obj
         if (result.completeExceptionally(new HandoffException(reason))) {
             log.warn("handoff: {}", reason);
         }
-        ctx.close();
+        if (tellPredecessor) {
+            // The predecessor has a session waiting: let it log the real reason instead of "disconnected".
+            ctx.writeAndFlush(Messages.frame(offer.protocolVersion(), MessageType.FAILED,
+                    new Messages.Reason(Protocol.boundedReason(reason)))).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
+        }
     }
 
     @Override

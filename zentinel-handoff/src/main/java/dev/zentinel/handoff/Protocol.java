@@ -22,12 +22,21 @@ final class Protocol {
     static final int MAX_VERSION_LIST = 64;
     /** Reasons (REFUSED, FAILED, ABORT) are cut to this many characters. */
     static final int MAX_REASON_CHARS = 1000;
+    /** Software version strings (HELLO, READY) longer than this are a protocol error. */
+    static final int MAX_VERSION_CHARS = 255;
 
     private Protocol() {
     }
 
     static OptionalInt newestCommon(Collection<Integer> ours, Collection<Integer> theirs) {
         return theirs.stream().filter(v -> v != null && ours.contains(v)).mapToInt(Integer::intValue).max();
+    }
+
+    static String checkedVersion(String version, MessageType in) throws HandoffProtocolException {
+        if (version == null || version.isEmpty() || version.length() > MAX_VERSION_CHARS) {
+            throw new HandoffProtocolException(in + " must carry a software version of 1.." + MAX_VERSION_CHARS + " characters");
+        }
+        return version;
     }
 
     static String boundedReason(String reason) {

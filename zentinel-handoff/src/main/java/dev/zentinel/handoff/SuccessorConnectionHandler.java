@@ -73,6 +73,13 @@ final class SuccessorConnectionHandler extends SimpleChannelInboundHandler<Objec
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+        if (phase == Phase.DONE) {
+            // Finished, refused or failed: anything still in flight is dropped.
+            if (msg instanceof FileDescriptor fd) {
+                closeQuietly(fd);
+            }
+            return;
+        }
         if (msg instanceof FileDescriptor fd) {
             closeQuietly(fd);
             protocolError("peer sent a file descriptor; a successor never does");
@@ -81,7 +88,11 @@ final class SuccessorConnectionHandler extends SimpleChannelInboundHandler<Objec
         Frame frame = (Frame) msg;
         try {
             if (frame.type() == MessageType.FAILED && session != null) {
-                fail("successor pid " + peer.pid() + " failed: " + Messages.readReason(frame));
+                String reason = Messages.readReason(frame);
+                if (session.outcome().isDone()) {
+                    log.warn("handoff: successor pid {} reported a failure after READY: {}", peer.pid(), reason);
+                }
+                fail("successor pid " + peer.pid() + " failed: " + reason);
                 return;
             }
             switch (phase) {
@@ -113,6 +124,7 @@ final class SuccessorConnectionHandler extends SimpleChannelInboundHandler<Objec
                 || hello.protocolVersions().size() > Protocol.MAX_VERSION_LIST || hello.snapshotVersions().size() > Protocol.MAX_VERSION_LIST) {
             throw new HandoffProtocolException("HELLO must list at most " + Protocol.MAX_VERSION_LIST + " protocol and snapshot versions");
         }
+        Protocol.checkedVersion(hello.version(), MessageType.HELLO);
         if (hello.pid() != peer.pid()) {
             // Legitimate across pid namespaces; the kernel's answer is the one we act on.
             log.warn("handoff: HELLO says pid {} but the socket peer is pid {}; using the kernel's", hello.pid(), peer.pid());
@@ -229,6 +241,7 @@ final class SuccessorConnectionHandler extends SimpleChannelInboundHandler<Objec
 
     private void onReady(Frame frame) throws HandoffProtocolException {
         Messages.Ready ready = Messages.read(frame, Messages.Ready.class);
+        Protocol.checkedVersion(ready.version(), MessageType.READY);
         readinessTimer.cancel();
         phase = Phase.READY_RECEIVED;
         Duration startup = Duration.ofMillis(Math.max(0, ready.startupMillis()));

@@ -111,6 +111,26 @@ class HandoffRoundTripTest extends HandoffTestSupport {
     }
 
     @Test
+    void manyListenersArriveInOrderAcrossSeveralReads() throws Exception {
+        // More descriptors than one read loop handles (16 messages) and than fit one SCM_RIGHTS batch elsewhere.
+        List<InheritedListener> offered = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            offered.add(inherited("l" + i, oldTcpListener()));
+        }
+        TestAcceptor acceptor = new TestAcceptor(peer -> new HandoffOffer(2, offered, StateSnapshot.empty(2)));
+        listen(acceptor);
+
+        IncomingHandoff incoming = connect();
+        assertThat(incoming.listeners()).hasSize(40);
+        for (int i = 0; i < 40; i++) {
+            InheritedListener got = incoming.listeners().get(i);
+            assertThat(got.entry()).isEqualTo(offered.get(i).entry());
+            assertThat(ListenerAdopter.describe(got.fd())).isEqualTo("tcp " + offered.get(i).entry().address() + " listening");
+        }
+        assertThat(incoming.closeUnadopted(List.of())).isEqualTo(40);
+    }
+
+    @Test
     void aLargeSnapshotAndNoListenersArriveIntact() throws Exception {
         Map<String, Double> counters = new TreeMap<>();
         for (int i = 0; i < 5000; i++) {

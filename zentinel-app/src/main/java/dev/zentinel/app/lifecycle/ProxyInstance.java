@@ -2,6 +2,7 @@ package dev.zentinel.app.lifecycle;
 
 import dev.zentinel.proxy.accesslog.AccessLog;
 import dev.zentinel.proxy.admin.AdminServer;
+import dev.zentinel.proxy.config.ListenerConfig;
 import dev.zentinel.proxy.config.ProxyConfig;
 import dev.zentinel.proxy.metrics.ProxyMetrics;
 import dev.zentinel.proxy.server.DrainResult;
@@ -70,8 +71,11 @@ public final class ProxyInstance implements AutoCloseable {
         log.info("listeners open in {} ms ({} transport): {}", listeners.millis(), transport.name(),
                 listenerAddresses());
         Stopwatch warmUp = Stopwatch.start();
-        server.warmUp(config.upgrade().warmupRequests(), config.upgrade().warmupTimeout());
-        log.info("warm-up done in {} ms", warmUp.millis());
+        Duration warmUpBudget = config.upgrade().warmupTimeout();
+        // The warm-up bounds itself by its budget; the extra wait only covers a warm-up that misbehaves.
+        server.warmUp(config.upgrade().warmupRequests(), warmUpBudget)
+                .get(warmUpBudget.plus(timeout).toMillis(), TimeUnit.MILLISECONDS);
+        log.info("warm-up done in {} ms ({} requests at most)", warmUp.millis(), config.upgrade().warmupRequests());
         if (config.admin().enabled()) {
             AdminServer adminServer = new AdminServer(config.admin().address(), statusJson, metrics,
                     server.eventLoopGroup(), transport.serverChannelClass());
@@ -90,11 +94,18 @@ public final class ProxyInstance implements AutoCloseable {
         return server.drain(timeout);
     }
 
-    /** Listener name to the address it actually listens on (the real port when configured with 0). */
+    /**
+     * Open listeners in config order: name to the address actually listened on (the real port
+     * when configured with 0). Empty once the instance stopped accepting.
+     */
     public Map<String, String> listenerAddresses() {
+        Map<String, ServerChannel> open = server.listeners();
         Map<String, String> addresses = new LinkedHashMap<>();
-        for (Map.Entry<String, ServerChannel> e : server.listeners().entrySet()) {
-            addresses.put(e.getKey(), format(e.getValue().localAddress()));
+        for (ListenerConfig listener : config.listeners()) {
+            ServerChannel channel = open.get(listener.name());
+            if (channel != null) {
+                addresses.put(listener.name(), format(channel.localAddress()));
+            }
         }
         return addresses;
     }

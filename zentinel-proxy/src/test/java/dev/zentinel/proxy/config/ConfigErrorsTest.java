@@ -298,4 +298,20 @@ class ConfigErrorsTest {
         assertThat(e.problems()).containsExactly(
                 "bad.yaml:4:23: runtime.directory: must be an absolute path, got 'run/zentinel'");
     }
+
+    @Test
+    void aliasesAreRejectedRatherThanReadAsTheirName() {
+        ConfigException e = failure("""
+                listeners:
+                  - &l { name: http, address: "127.0.0.1:8080" }
+                  - *l
+                """);
+        assertThat(e.problems()).containsExactly("bad.yaml:3:5: YAML aliases (*l) are not supported; write the value out");
+    }
+
+    @Test
+    void absurdNestingIsRejected() {
+        ConfigException e = failure("listeners: " + "[".repeat(40) + "]".repeat(40) + "\n");
+        assertThat(e.problems()).anyMatch(p -> p.contains("nested deeper than"));
+    }
 }

@@ -1,0 +1,921 @@
+package dev.zentinel.proxy.http;
+
+import dev.zentinel.proxy.accesslog.AccessRecord;
+import dev.zentinel.proxy.balance.Target;
+import dev.zentinel.proxy.config.RouteConfig;
+import dev.zentinel.proxy.routing.HeaderLookup;
+import dev.zentinel.proxy.upstream.TargetPool;
+import dev.zentinel.proxy.upstream.UpstreamConnection;
+import dev.zentinel.proxy.upstream.UpstreamExchange;
+import dev.zentinel.proxy.upstream.UpstreamFailure;
+import dev.zentinel.proxy.upstream.UpstreamGroup;
+import dev.zentinel.proxy.upstream.UpstreamPools;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client connection: reads requests in order, routes each, answers it locally or streams it
+ * to an upstream and the response back, then moves on to the next (pipelined) request.
+ *
+ * <p>Flow control: the client channel runs with auto-read off and this handler asks for input
+ * only when it can use it: between requests, while a request body can be written to a writable
+ * upstream, and for a bounded read-ahead of pipelined requests. Response bytes are read from the
+ * upstream only while the client channel is writable. Memory per connection is therefore bounded
+ * by the channels' write-buffer water marks plus one read, whatever the body sizes.
+ *
+ * <p>Everything runs on the connection's event loop, upstream callbacks included; no locks.
+ */
+public final class ClientConnection extends ChannelInboundHandlerAdapter
+        implements UpstreamExchange, HeaderLookup, ServerHttpCodec.InboundListener {
+
+    /** Bytes of pipelined request bodies read ahead while an earlier response is in progress. */
+    static final int READ_AHEAD_BYTES = 65_536;
+    /** After a final response, how long we keep reading (and discarding) before closing for good. */
+    static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    private enum Phase { IDLE, EXCHANGE, CLOSING }
+
+    private final ProxyContext px;
+    private final String listener;
+    private final long headerTimeoutNanos;
+    private final long idleTimeoutNanos;
+    private final long maxBodyBytes;
+    private final int maxPipelined;
+    private final ChannelFutureListener onConnect = this::onConnectComplete;
+    private final Runnable onTimer = this::onTimer;
+
+    private ServerHttpCodec codec;
+    private ChannelHandlerContext ctx;
+    private UpstreamPools pools;
+    private String clientIp = "-";
+
+    private Phase phase = Phase.IDLE;
+    private boolean draining;
+    private long drainQuietNanos;
+    private long lastActivityNanos;
+    private long headStartNanos;
+    private long clientBlockedSinceNanos;
+    private long lingerDeadlineNanos;
+    private boolean flushClient;
+    private boolean flushUpstream;
+    private ScheduledFuture<?> timer;
+    private long timerDueNanos;
+
+    // Pipelined requests read while an earlier one is being answered.
+    private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    private int queuedRequests;
+    private long queuedBytes;
+    private boolean dropFurther;
+    private boolean lastAccepted;
+
+    // The current exchange.
+    private HttpRequest request;
+    private HttpMethod method;
+    private String host;
+    private String routeName;
+    private String upstreamName;
+    private boolean http10;
+    private boolean headRequest;
+    private boolean hasBody;
+    private boolean requestComplete;
+    private boolean responseStarted;
+    private boolean responseComplete;
+    private boolean discardBody;
+    private boolean closeAfterResponse;
+    private boolean retried;
+    private long startNanos;
+    private long startMillis;
+    private long bytesIn;
+    private long bytesOut;
+    private int status;
+    private UpstreamGroup group;
+    private Target target;
+    private UpstreamConnection upstream;
+    private ChannelFuture pendingConnect;
+    private int connectAttempts;
+    private final ArrayDeque<HttpContent> earlyBody = new ArrayDeque<>(4);
+
+    ClientConnection(ProxyContext px, String listener) {
+        this.px = px;
+        this.listener = listener;
+        this.headerTimeoutNanos = px.limits().clientHeaderTimeout().toNanos();
+        this.idleTimeoutNanos = px.limits().clientIdleTimeout().toNanos();
+        this.maxBodyBytes = px.limits().maxBodyBytes();
+        this.maxPipelined = Math.max(1, px.limits().maxPipelinedRequests());
+    }
+
+    void useCodec(ServerHttpCodec codec) {
+        this.codec = codec;
+    }
+
+    public Channel channel() {
+        return ctx.channel();
+    }
+
+    // ---------------------------------------------------------------- drain
+
+    /**
+     * Starts draining this connection; call on its event loop. From now on every response carries
+     * "Connection: close" and the connection closes after it. A connection with no request in
+     * progress is closed once it has received nothing for {@code quietNanos}; a request that
+     * arrives before that is served (with "Connection: close") rather than cut off.
+     */
+    public void beginDrain(long quietNanos) {
+        if (draining || ctx == null) {
+            return;
+        }
+        draining = true;
+        drainQuietNanos = quietNanos;
+        if (phase == Phase.EXCHANGE && !responseStarted) {
+            closeAfterResponse = true;
+        } else if (phase == Phase.IDLE) {
+            armTimer(lastActivityNanos + drainQuietNanos);
+        }
+    }
+
+    // ---------------------------------------------------------------- channel events
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        pools = px.upstreams().poolsFor(ctx.channel().eventLoop());
+        clientIp = ipOf(ctx.channel().remoteAddress());
+        lastActivityNanos = System.nanoTime();
+        armTimer(lastActivityNanos + idleTimeoutNanos);
+        ctx.read();
+    }
+
+    @Override
+    public void onInboundBytes() {
+        long now = System.nanoTime();
+        lastActivityNanos = now;
+        if (phase == Phase.IDLE && !codec.hasBufferedBytes()) {
+            headStartNanos = now;
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (phase == Phase.EXCHANGE && requestComplete) {
+            enqueue(msg);
+        } else {
+            dispatch(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        flushPending();
+        if (phase == Phase.IDLE && codec.hasBufferedBytes()) {
+            // A request head is arriving in pieces: it must complete within client-header-timeout.
+            armTimer(headStartNanos + headerTimeoutNanos);
+        }
+        readClientIfWanted();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            clientBlockedSinceNanos = 0;
+            if (upstream != null) {
+                upstream.resumeReading();
+            }
+        } else if (clientBlockedSinceNanos == 0) {
+            clientBlockedSinceNanos = System.nanoTime();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelTimer();
+        if (phase == Phase.EXCHANGE) {
+            abortUpstream();
+            if (!responseStarted) {
+                status = 499; // client closed before a response (nginx's convention)
+            }
+            record();
+        }
+        phase = Phase.CLOSING;
+        releaseQueue();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Resets, broken pipes and write failures: the connection is unusable, channelInactive cleans up.
+        ctx.close();
+    }
+
+    // ---------------------------------------------------------------- inbound dispatch
+
+    private void dispatch(Object msg) {
+        switch (phase) {
+            case IDLE:
+                if (msg instanceof HttpRequest) {
+                    startExchange((HttpRequest) msg);
+                } else {
+                    ReferenceCountUtil.release(msg);
+                }
+                break;
+            case EXCHANGE:
+                if (msg instanceof HttpContent) {
+                    onRequestContent((HttpContent) msg);
+                } else {
+                    ReferenceCountUtil.release(msg);
+                }
+                break;
+            default:
+                ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void enqueue(Object msg) {
+        if (dropFurther) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpRequest) {
+            if (queuedRequests >= maxPipelined) {
+                // Over the pipelining limit: answer what we accepted, then close; the client
+                // retries the rest (RFC 9112 9.3.2).
+                dropFurther = true;
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            queuedRequests++;
+        }
+        if (msg instanceof HttpContent) {
+            queuedBytes += ((HttpContent) msg).content().readableBytes();
+        }
+        queue.add(msg);
+    }
+
+    /** Feeds queued (pipelined) messages to the exchange machinery while it can take them. */
+    private void processQueue() {
+        while (!queue.isEmpty() && (phase == Phase.IDLE || (phase == Phase.EXCHANGE && !requestComplete))) {
+            Object msg = queue.poll();
+            if (msg instanceof HttpRequest) {
+                queuedRequests--;
+                lastAccepted = dropFurther && queuedRequests == 0;
+            }
+            if (msg instanceof HttpContent) {
+                queuedBytes -= ((HttpContent) msg).content().readableBytes();
+            }
+            dispatch(msg);
+        }
+    }
+
+    // ---------------------------------------------------------------- request
+
+    private void startExchange(HttpRequest req) {
+        phase = Phase.EXCHANGE;
+        request = req;
+        startNanos = System.nanoTime();
+        startMillis = System.currentTimeMillis();
+        method = req.method();
+        http10 = req.protocolVersion().minorVersion() == 0;
+        headRequest = method == HttpMethod.HEAD;
+        host = null;
+        routeName = ProxyContext.NO_ROUTE;
+        upstreamName = null;
+        requestComplete = req instanceof LastHttpContent;
+        responseStarted = false;
+        responseComplete = false;
+        discardBody = false;
+        retried = false;
+        bytesIn = 0;
+        bytesOut = 0;
+        status = 0;
+        connectAttempts = 0;
+        closeAfterResponse = draining || lastAccepted;
+        lastAccepted = false;
+        if (requestComplete) {
+            // Only the decoder's "invalid message" placeholder arrives as a full request.
+            ((LastHttpContent) req).release();
+        }
+
+        int error = RequestValidator.validate(req);
+        if (error != RequestValidator.OK) {
+            respondLocal(px.errors().get(error), true);
+            return;
+        }
+        HttpHeaders headers = req.headers();
+        if (!HttpUtil.isKeepAlive(req)) {
+            closeAfterResponse = true;
+        }
+        long contentLength = HttpUtil.getContentLength(req, -1L);
+        hasBody = contentLength > 0 || HttpUtil.isTransferEncodingChunked(req);
+        if (contentLength > maxBodyBytes) {
+            // Known up front: refuse before any upstream is involved; the body is never read.
+            respondLocal(px.errors().get(413), true);
+            return;
+        }
+        String uri = req.uri();
+        host = headers.get(HttpHeaderNames.HOST);
+        if (RequestValidator.isAbsoluteForm(uri)) {
+            uri = toOriginForm(req, uri);
+        }
+        int query = uri.indexOf('?');
+        String path = query < 0 ? uri : uri.substring(0, query);
+
+        RouteConfig route = px.router().match(method.name(), host, path, this).orElse(null);
+        if (route == null) {
+            respondLocal(px.errors().get(404), expectsContinue(req));
+            return;
+        }
+        routeName = route.name();
+        RouteAction action = px.action(routeName);
+        if (action instanceof RouteAction.Respond) {
+            // Answering at once; a client waiting for 100-continue may or may not send its body
+            // now, so the framing of what follows is unknown and the connection must close.
+            respondLocal(((RouteAction.Respond) action).response(), expectsContinue(req));
+        } else {
+            forward(((RouteAction.Forward) action).group());
+        }
+    }
+
+    private boolean expectsContinue(HttpRequest req) {
+        return hasBody && !requestComplete && HttpUtil.is100ContinueExpected(req);
+    }
+
+    /** RFC 9112 3.2.2: with an absolute-form target the authority replaces Host. */
+    private String toOriginForm(HttpRequest req, String uri) {
+        int authorityStart = uri.indexOf("//") + 2;
+        int pathStart = uri.indexOf('/', authorityStart);
+        int queryStart = uri.indexOf('?', authorityStart);
+        int end = pathStart < 0 ? (queryStart < 0 ? uri.length() : queryStart) : pathStart;
+        if (queryStart >= 0 && queryStart < end) {
+            end = queryStart;
+        }
+        String authority = uri.substring(authorityStart, end);
+        String rest = uri.substring(end);
+        String originForm = rest.isEmpty() ? "/" : (rest.charAt(0) == '?' ? "/" + rest : rest);
+        if (!authority.isEmpty()) {
+            host = authority;
+            req.headers().set(HttpHeaderNames.HOST, authority);
+        }
+        req.setUri(originForm);
+        return originForm;
+    }
+
+    @Override
+    public String get(String name) {
+        return request.headers().get(name);
+    }
+
+    private void onRequestContent(HttpContent content) {
+        if (content.decoderResult().isFailure()) {
+            int error = RequestValidator.statusFor(content.decoderResult().cause());
+            content.release();
+            failRequest(error);
+            return;
+        }
+        bytesIn += content.content().readableBytes();
+        if (bytesIn > maxBodyBytes) {
+            content.release();
+            failRequest(413);
+            return;
+        }
+        boolean last = content instanceof LastHttpContent;
+        if (last) {
+            requestComplete = true;
+        }
+        if (discardBody) {
+            content.release();
+            if (last && responseComplete) {
+                finishExchange();
+            }
+        } else if (upstream != null) {
+            upstream.write(content);
+            flushUpstream = true;
+            if (last) {
+                upstream.requestSent();
+            }
+        } else if (pendingConnect != null) {
+            earlyBody.add(content);
+        } else {
+            content.release();
+        }
+    }
+
+    /** The request turned out bad mid-body (413, bad chunk): answer if still possible, then close. */
+    private void failRequest(int error) {
+        abortUpstream();
+        if (!responseStarted) {
+            respondLocal(px.errors().get(error), true);
+            flushPending();
+        } else {
+            abortConnection();
+        }
+    }
+
+    // ---------------------------------------------------------------- local responses
+
+    private void respondLocal(FixedResponse response, boolean close) {
+        if (close) {
+            closeAfterResponse = true;
+        }
+        ConnectionMode mode = closeAfterResponse ? ConnectionMode.CLOSE
+                : http10 ? ConnectionMode.KEEP_ALIVE_HTTP10 : ConnectionMode.KEEP_ALIVE;
+        status = response.status();
+        responseStarted = true;
+        responseComplete = true;
+        bytesOut = headRequest ? 0 : response.bodyLength();
+        ctx.write(response.newResponse(mode), ctx.voidPromise());
+        flushClient = true;
+        if (requestComplete || closeAfterResponse) {
+            finishExchange();
+        } else {
+            discardBody = true;
+        }
+    }
+
+    // ---------------------------------------------------------------- upstream
+
+    private void forward(UpstreamGroup group) {
+        this.group = group;
+        upstreamName = group.name();
+        HttpHeaders headers = request.headers();
+        HopByHop.strip(headers);
+        ForwardedHeaders.add(headers, clientIp, host);
+        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+        acquireUpstream();
+    }
+
+    private void acquireUpstream() {
+        target = group.balancer().pick();
+        target.acquire();
+        TargetPool pool = pools.pool(group, target);
+        UpstreamConnection pooled = retried ? null : pool.pollIdle();
+        if (pooled != null) {
+            bindUpstream(pooled);
+        } else {
+            connectAttempts++;
+            pendingConnect = pool.connect();
+            pendingConnect.addListener(onConnect);
+        }
+    }
+
+    private void onConnectComplete(ChannelFuture future) {
+        if (future != pendingConnect) {
+            // The exchange this connect was for is gone; the connection is of no use.
+            if (future.isSuccess()) {
+                future.channel().close();
+            }
+            return;
+        }
+        pendingConnect = null;
+        if (future.isSuccess()) {
+            bindUpstream(UpstreamConnection.of(future.channel()));
+            flushPending();
+            return;
+        }
+        UpstreamFailure failure = UpstreamFailure.ofConnect(future.cause());
+        px.metrics().upstreamError(upstreamName, failure.metricKind());
+        releaseTarget();
+        if (connectAttempts < group.connectAttempts()) {
+            acquireUpstream();
+            return;
+        }
+        failBeforeResponse(failure);
+        flushPending();
+    }
+
+    private void bindUpstream(UpstreamConnection connection) {
+        upstream = connection;
+        connection.bind(this);
+        connection.write(request);
+        if (retried) {
+            connection.write(LastHttpContent.EMPTY_LAST_CONTENT);
+        } else {
+            HttpContent content;
+            while ((content = earlyBody.poll()) != null) {
+                connection.write(content);
+            }
+        }
+        if (requestComplete) {
+            connection.requestSent();
+        }
+        connection.flush();
+        lastActivityNanos = System.nanoTime();
+        readClientIfWanted();
+    }
+
+    @Override
+    public void onInterimResponse(HttpResponse response) {
+        if (http10 || responseStarted || phase != Phase.EXCHANGE) {
+            return; // HTTP/1.0 clients must not receive 1xx (RFC 9110 15.2)
+        }
+        HopByHop.strip(response.headers());
+        ctx.write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(), Unpooled.EMPTY_BUFFER,
+                response.headers(), EmptyHttpHeaders.INSTANCE), ctx.voidPromise());
+        ctx.flush();
+    }
+
+    @Override
+    public void onResponseHead(HttpResponse response) {
+        if (phase != Phase.EXCHANGE || responseStarted) {
+            ReferenceCountUtil.release(response);
+            return;
+        }
+        responseStarted = true;
+        status = response.status().code();
+        HttpHeaders headers = response.headers();
+        HopByHop.strip(headers);
+        boolean bodiless = headRequest || status == 204 || status == 304;
+        if (!bodiless) {
+            if (HttpUtil.isTransferEncodingChunked(response)) {
+                if (http10) {
+                    headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
+                    closeAfterResponse = true;
+                }
+            } else if (!headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+                // Close-delimited origin response: chunk it so the client connection survives.
+                if (http10) {
+                    closeAfterResponse = true;
+                } else {
+                    headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+                }
+            }
+        }
+        if (!requestComplete) {
+            // The origin answered before the request body was done; the rest of it has nowhere to go.
+            closeAfterResponse = true;
+        }
+        if (closeAfterResponse) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (http10) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        ctx.write(response, ctx.voidPromise());
+        flushClient = true;
+        if (response instanceof LastHttpContent) {
+            onResponseEnd();
+        } else {
+            pauseUpstreamIfClientBlocked();
+        }
+    }
+
+    @Override
+    public void onResponseContent(HttpContent content) {
+        if (phase != Phase.EXCHANGE || !responseStarted) {
+            content.release();
+            return;
+        }
+        bytesOut += content.content().readableBytes();
+        ctx.write(content, ctx.voidPromise());
+        flushClient = true;
+        if (content instanceof LastHttpContent) {
+            onResponseEnd();
+        } else {
+            pauseUpstreamIfClientBlocked();
+        }
+    }
+
+    private void pauseUpstreamIfClientBlocked() {
+        if (!ctx.channel().isWritable() && upstream != null) {
+            upstream.pauseReading();
+            flushPending();
+        }
+    }
+
+    private void onResponseEnd() {
+        responseComplete = true;
+        UpstreamConnection connection = upstream;
+        upstream = null;
+        if (!requestComplete) {
+            closeAfterResponse = true;
+        }
+        if (connection != null) {
+            connection.release(requestComplete);
+        }
+        releaseTarget();
+        finishExchange();
+        flushPending();
+    }
+
+    @Override
+    public void onUpstreamFailure(UpstreamFailure failure) {
+        UpstreamConnection failed = upstream;
+        upstream = null;
+        releaseTarget();
+        if (phase != Phase.EXCHANGE) {
+            return;
+        }
+        if (!responseStarted && failure == UpstreamFailure.RESET && failed != null && failed.reused()
+                && !retried && requestComplete && !hasBody && isIdempotent(method)) {
+            // A pooled connection the origin had just closed: replay once on a fresh connection.
+            retried = true;
+            acquireUpstream();
+            return;
+        }
+        px.metrics().upstreamError(upstreamName, failure.metricKind());
+        if (!responseStarted) {
+            failBeforeResponse(failure);
+            flushPending();
+        } else {
+            // Part of the response is already out: cutting the connection is the only honest signal.
+            abortConnection();
+        }
+    }
+
+    @Override
+    public void onUpstreamReadComplete() {
+        flushPending();
+    }
+
+    @Override
+    public void onUpstreamWritable() {
+        lastActivityNanos = System.nanoTime();
+        readClientIfWanted();
+    }
+
+    private void failBeforeResponse(UpstreamFailure failure) {
+        releaseEarlyBody();
+        // With the request body only partly consumed, the connection cannot carry another request.
+        respondLocal(px.errors().get(failure.status()), !requestComplete);
+    }
+
+    private static boolean isIdempotent(HttpMethod m) {
+        return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS
+                || m == HttpMethod.PUT || m == HttpMethod.DELETE || m == HttpMethod.TRACE;
+    }
+
+    private void abortUpstream() {
+        if (upstream != null) {
+            upstream.abort();
+            upstream = null;
+        }
+        pendingConnect = null;
+        releaseTarget();
+        releaseEarlyBody();
+    }
+
+    private void releaseTarget() {
+        if (target != null) {
+            target.release();
+            target = null;
+        }
+    }
+
+    private void releaseEarlyBody() {
+        HttpContent content;
+        while ((content = earlyBody.poll()) != null) {
+            content.release();
+        }
+    }
+
+    // ---------------------------------------------------------------- exchange end
+
+    private void finishExchange() {
+        record();
+        lastActivityNanos = System.nanoTime();
+        boolean close = closeAfterResponse;
+        request = null;
+        group = null;
+        phase = Phase.IDLE;
+        if (close) {
+            startClosing();
+            return;
+        }
+        processQueue();
+        if (phase == Phase.IDLE && draining) {
+            armTimer(lastActivityNanos + drainQuietNanos);
+        }
+        readClientIfWanted();
+    }
+
+    private void record() {
+        long durationNanos = System.nanoTime() - startNanos;
+        px.metrics().requestCompleted(routeName, status, durationNanos);
+        if (px.accessLogEnabled()) {
+            px.accessLog().log(new AccessRecord(startMillis, clientIp, method == null ? "-" : method.name(),
+                    request == null ? "-" : request.uri(), host, status,
+                    bytesIn, bytesOut, durationNanos / 1000, routeName, upstreamName, listener));
+        }
+    }
+
+    /** Abandons the exchange and the connection (response already partly sent, or unrecoverable). */
+    private void abortConnection() {
+        abortUpstream();
+        if (phase == Phase.EXCHANGE) {
+            record();
+        }
+        phase = Phase.CLOSING;
+        releaseQueue();
+        ctx.close();
+    }
+
+    /**
+     * Closes after the final response without destroying it: flush, send FIN, then keep reading
+     * and discarding until the client closes or {@link #LINGER_NANOS} passed. Closing outright
+     * with unread request bytes in the socket would reset the connection and could discard the
+     * response before the client read it.
+     */
+    private void startClosing() {
+        phase = Phase.CLOSING;
+        releaseQueue();
+        lingerDeadlineNanos = System.nanoTime() + LINGER_NANOS;
+        flushClient = false;
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
+            Channel ch = ctx.channel();
+            if (!written.isSuccess() || !(ch instanceof DuplexChannel) || !ch.isActive()) {
+                ch.close();
+                return;
+            }
+            ((DuplexChannel) ch).shutdownOutput().addListener(shut -> {
+                if (!shut.isSuccess()) {
+                    ch.close();
+                    return;
+                }
+                armTimer(lingerDeadlineNanos);
+                ctx.read();
+            });
+        });
+    }
+
+    private void releaseQueue() {
+        Object msg;
+        while ((msg = queue.poll()) != null) {
+            ReferenceCountUtil.release(msg);
+        }
+        queuedRequests = 0;
+        queuedBytes = 0;
+        releaseEarlyBody();
+    }
+
+    // ---------------------------------------------------------------- read demand, flushing
+
+    private void readClientIfWanted() {
+        switch (phase) {
+            case IDLE:
+                ctx.read();
+                break;
+            case EXCHANGE:
+                if (!requestComplete) {
+                    if (discardBody || (upstream != null && upstream.isWritable())) {
+                        ctx.read();
+                    }
+                } else if (!dropFurther && queuedRequests < maxPipelined && queuedBytes < READ_AHEAD_BYTES) {
+                    ctx.read();
+                }
+                break;
+            default:
+                if (lingerDeadlineNanos != 0) {
+                    ctx.read();
+                }
+        }
+    }
+
+    private void flushPending() {
+        if (flushUpstream) {
+            flushUpstream = false;
+            if (upstream != null) {
+                upstream.flush();
+            }
+        }
+        if (flushClient) {
+            flushClient = false;
+            ctx.flush();
+        }
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    private void armTimer(long dueNanos) {
+        if (timer != null) {
+            if (timerDueNanos - dueNanos <= 0) {
+                return; // the pending check fires early enough and re-arms itself
+            }
+            timer.cancel(false);
+        }
+        timerDueNanos = dueNanos;
+        timer = ctx.executor().schedule(onTimer, Math.max(0, dueNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    private void onTimer() {
+        timer = null;
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        long now = System.nanoTime();
+        switch (phase) {
+            case IDLE:
+                onIdleTimer(now);
+                break;
+            case EXCHANGE:
+                onExchangeTimer(now);
+                break;
+            default:
+                if (now - lingerDeadlineNanos >= 0) {
+                    ctx.close();
+                } else {
+                    armTimer(lingerDeadlineNanos);
+                }
+        }
+    }
+
+    private void onIdleTimer(long now) {
+        if (codec.hasBufferedBytes()) {
+            long due = headStartNanos + headerTimeoutNanos;
+            if (now - due >= 0) {
+                timeOutRequestHead();
+            } else {
+                armTimer(due);
+            }
+            return;
+        }
+        long idleDue = lastActivityNanos + idleTimeoutNanos;
+        long due = draining ? Math.min(idleDue, lastActivityNanos + drainQuietNanos) : idleDue;
+        if (now - due >= 0) {
+            phase = Phase.CLOSING;
+            ctx.close();
+        } else {
+            armTimer(due);
+        }
+    }
+
+    /** The request head did not complete within client-header-timeout: 408 and close. */
+    private void timeOutRequestHead() {
+        phase = Phase.EXCHANGE;
+        request = null;
+        startNanos = System.nanoTime();
+        startMillis = System.currentTimeMillis();
+        method = null;
+        host = null;
+        routeName = ProxyContext.NO_ROUTE;
+        upstreamName = null;
+        headRequest = false;
+        http10 = false;
+        requestComplete = true;
+        bytesIn = 0;
+        respondLocal(px.errors().get(408), true);
+    }
+
+    private void onExchangeTimer(long now) {
+        boolean readingBody = !requestComplete && (discardBody || (upstream != null && upstream.isWritable()));
+        if (readingBody) {
+            long due = lastActivityNanos + idleTimeoutNanos;
+            if (now - due >= 0) {
+                // The client stopped sending its body.
+                failRequest(408);
+            } else {
+                armTimer(due);
+            }
+            return;
+        }
+        if (clientBlockedSinceNanos != 0) {
+            long due = clientBlockedSinceNanos + idleTimeoutNanos;
+            if (now - due >= 0) {
+                // The client stopped reading its response.
+                abortConnection();
+            } else {
+                armTimer(due);
+            }
+            return;
+        }
+        armTimer(now + idleTimeoutNanos);
+    }
+
+    private static String ipOf(SocketAddress address) {
+        if (address instanceof InetSocketAddress) {
+            InetSocketAddress inet = (InetSocketAddress) address;
+            return inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
+        }
+        return String.valueOf(address);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.zentinel.proxy.http;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
+import java.util.Iterator;
+
+/** The X-Forwarded-* and Via fields a request gains on its way to the origin. */
+final class ForwardedHeaders {
+
+    static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+    static final String VIA_TOKEN = "1.1 zentinel";
+    static final AsciiString HTTP = AsciiString.cached("http");
+
+    private ForwardedHeaders() {
+    }
+
+    /**
+     * Appends the client to X-Forwarded-For (earlier hops are kept, in order), states the scheme
+     * and original Host, and appends this proxy to Via.
+     */
+    static void add(HttpHeaders headers, String clientIp, String host) {
+        String forwardedFor = joined(headers, X_FORWARDED_FOR);
+        headers.set(X_FORWARDED_FOR, forwardedFor == null ? clientIp : forwardedFor + ", " + clientIp);
+        headers.set(X_FORWARDED_PROTO, HTTP);
+        if (host != null) {
+            headers.set(X_FORWARDED_HOST, host);
+        }
+        String via = joined(headers, HttpHeaderNames.VIA);
+        headers.set(HttpHeaderNames.VIA, via == null ? VIA_TOKEN : via + ", " + VIA_TOKEN);
+    }
+
+    /** All values of a list-valued field as one comma-separated value (several field lines are legal). */
+    private static String joined(HttpHeaders headers, AsciiString name) {
+        Iterator<String> values = headers.valueStringIterator(name);
+        if (!values.hasNext()) {
+            return null;
+        }
+        String first = values.next();
+        if (!values.hasNext()) {
+            return first;
+        }
+        StringBuilder all = new StringBuilder(first);
+        while (values.hasNext()) {
+            all.append(", ").append(values.next());
+        }
+        return all.toString();
+    }
+}

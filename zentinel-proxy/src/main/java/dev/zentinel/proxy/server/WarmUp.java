@@ -1,0 +1,241 @@
+package dev.zentinel.proxy.server;
+
+import dev.zentinel.proxy.config.HostPort;
+import dev.zentinel.proxy.config.LimitsConfig;
+import dev.zentinel.proxy.config.LoadBalancing;
+import dev.zentinel.proxy.config.RespondConfig;
+import dev.zentinel.proxy.config.RouteConfig;
+import dev.zentinel.proxy.config.RouteMatch;
+import dev.zentinel.proxy.config.UpstreamConfig;
+import dev.zentinel.proxy.http.ClientPipeline;
+import dev.zentinel.proxy.http.ProxyContext;
+import dev.zentinel.proxy.metrics.ProxyMetrics;
+import dev.zentinel.proxy.upstream.Upstreams;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Warms the JIT up on the real request path before a process takes traffic: an in-process
+ * origin, an ephemeral loopback listener running the production pipeline (own routes, own
+ * throw-away metrics, no access log) and a few keep-alive client connections that send a mix of
+ * proxied GET/HEAD/POST requests and respond-route requests. Everything it opened is closed when
+ * it finishes, fails, or runs out of budget.
+ */
+final class WarmUp {
+
+    static final int CLIENT_CONNECTIONS = 4;
+    private static final byte[] ORIGIN_BODY = "warm-up response body\n".repeat(8).getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] UPLOAD_BODY = new byte[1024];
+
+    private final EventLoopGroup group;
+    private final Transport transport;
+    private final LimitsConfig limits;
+    private final ConcurrentLinkedQueue<Channel> opened = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private final AtomicInteger remaining = new AtomicInteger();
+    private volatile Upstreams upstreams;
+
+    WarmUp(EventLoopGroup group, Transport transport, LimitsConfig limits) {
+        this.group = group;
+        this.transport = transport;
+        this.limits = limits;
+    }
+
+    CompletableFuture<Void> run(int requests, Duration budget) {
+        if (requests <= 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        remaining.set(requests);
+        group.next().schedule(() -> finish(null), Math.max(1, budget.toMillis()), TimeUnit.MILLISECONDS);
+        bind(new ServerBootstrap().childHandler(new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                opened.add(ch);
+                ch.pipeline().addLast(new HttpServerCodec(), new Origin());
+            }
+        })).addListener(f -> {
+            if (!f.isSuccess()) {
+                finish(f.cause());
+                return;
+            }
+            startProxy((InetSocketAddress) ((ChannelFuture) f).channel().localAddress());
+        });
+        return done;
+    }
+
+    private void startProxy(InetSocketAddress origin) {
+        UpstreamConfig upstream = new UpstreamConfig("warmup-origin", List.of(new HostPort("127.0.0.1", origin.getPort())),
+                LoadBalancing.ROUND_ROBIN, Duration.ofSeconds(2), Duration.ofSeconds(10), 16, Duration.ofSeconds(10));
+        List<RouteConfig> routes = List.of(
+                new RouteConfig("warmup-proxy", 1, new RouteMatch(null, "/proxy", null, List.of(), Map.of()), "warmup-origin", null),
+                new RouteConfig("warmup-respond", 0, new RouteMatch(null, "/", null, List.of(), Map.of()), null,
+                        new RespondConfig(200, "ok\n", Map.of())));
+        upstreams = new Upstreams(List.of(upstream), transport.channelClass());
+        ProxyContext context = new ProxyContext(routes, upstreams, limits, new ProxyMetrics(), null, false);
+        bind(new ServerBootstrap()
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        opened.add(ch);
+                        ClientPipeline.install(ch, context, "warmup");
+                    }
+                })).addListener(f -> {
+                    if (!f.isSuccess()) {
+                        finish(f.cause());
+                        return;
+                    }
+                    InetSocketAddress proxy = (InetSocketAddress) ((ChannelFuture) f).channel().localAddress();
+                    for (int i = 0; i < CLIENT_CONNECTIONS; i++) {
+                        startClient(proxy);
+                    }
+                });
+    }
+
+    private ChannelFuture bind(ServerBootstrap bootstrap) {
+        ChannelFuture f = bootstrap.group(group).channel(transport.serverChannelClass())
+                .bind(new InetSocketAddress("127.0.0.1", 0));
+        opened.add(f.channel());
+        return f;
+    }
+
+    private void startClient(InetSocketAddress proxy) {
+        ChannelFuture f = new Bootstrap().group(group).channel(transport.channelClass())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new HttpClientCodec(), new Client());
+                    }
+                })
+                .connect(proxy);
+        opened.add(f.channel());
+        f.addListener(c -> {
+            if (!c.isSuccess()) {
+                finish(c.cause());
+            }
+        });
+    }
+
+    private void finish(Throwable error) {
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
+        opened.forEach(Channel::close);
+        Upstreams pooled = upstreams;
+        if (pooled != null) {
+            pooled.closeIdle();
+        }
+        if (error != null) {
+            done.completeExceptionally(error);
+        } else {
+            done.complete(null);
+        }
+    }
+
+    /** A keep-alive client sending the request mix, one request at a time. */
+    private final class Client extends ChannelInboundHandlerAdapter {
+
+        private int sent;
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            sendNext(ctx);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            boolean last = msg instanceof LastHttpContent;
+            ReferenceCountUtil.release(msg);
+            if (last) {
+                if (remaining.decrementAndGet() <= 0) {
+                    finish(null);
+                } else if (!finished.get()) {
+                    sendNext(ctx);
+                }
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (!finished.get()) {
+                finish(new IllegalStateException("warm-up connection closed unexpectedly"));
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            finish(cause);
+        }
+
+        private void sendNext(ChannelHandlerContext ctx) {
+            FullHttpRequest request;
+            switch (sent++ & 3) {
+                case 0:
+                    request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/proxy/item?id=" + sent);
+                    break;
+                case 1:
+                    request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/proxy/upload",
+                            Unpooled.wrappedBuffer(UPLOAD_BODY));
+                    HttpUtil.setContentLength(request, UPLOAD_BODY.length);
+                    break;
+                case 2:
+                    request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.HEAD, "/proxy/item");
+                    break;
+                default:
+                    request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/health");
+            }
+            request.headers().set(HttpHeaderNames.HOST, "warmup.local");
+            ctx.writeAndFlush(request);
+        }
+    }
+
+    /** The in-process origin: a fixed keep-alive response to every request. */
+    private static final class Origin extends ChannelInboundHandlerAdapter {
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            boolean last = msg instanceof LastHttpContent;
+            ReferenceCountUtil.release(msg);
+            if (last) {
+                ByteBuf body = Unpooled.wrappedBuffer(ORIGIN_BODY);
+                DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
+                HttpUtil.setContentLength(response, ORIGIN_BODY.length);
+                ctx.writeAndFlush(response);
+            }
+        }
+    }
+}

@@ -1,0 +1,331 @@
+package dev.zentinel.proxy.upstream;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One keep-alive HTTP/1.1 connection to an upstream target, either bound to a client's
+ * {@link UpstreamExchange} or idle in its {@link TargetPool}.
+ *
+ * <p>Reading is demand driven (auto-read is off): while bound it reads as long as the client
+ * can take the data; while idle it keeps a read pending so an origin's close (or stray bytes)
+ * is noticed at once and the connection leaves the pool instead of being handed out broken.
+ *
+ * <p>One lazily re-armed timer covers both the read timeout (while bound: no response byte for
+ * {@code read-timeout} after the request was sent) and the idle timeout (while pooled).
+ */
+public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
+
+    static final String NAME = "upstream";
+
+    private final TargetPool pool;
+    private ChannelHandlerContext ctx;
+
+    private UpstreamExchange exchange;
+    private boolean idle;
+    private int exchanges;
+    private boolean interim;
+    private boolean responseStarted;
+    private boolean responseComplete;
+    private boolean keepAlive;
+    private boolean readTimerActive;
+    private boolean paused;
+    private long lastReadNanos;
+    private long idleSinceNanos;
+    private ScheduledFuture<?> timer;
+    private long timerDueNanos;
+    private final Runnable onTimer = this::onTimer;
+
+    UpstreamConnection(TargetPool pool) {
+        this.pool = pool;
+    }
+
+    /** The handler of a channel opened by {@link TargetPool#connect()}. */
+    public static UpstreamConnection of(Channel channel) {
+        return (UpstreamConnection) channel.pipeline().get(NAME);
+    }
+
+    public TargetPool pool() {
+        return pool;
+    }
+
+    /** Binds this connection to a request. It must be open and neither idle nor bound. */
+    public void bind(UpstreamExchange exchange) {
+        this.exchange = exchange;
+        this.interim = false;
+        this.responseStarted = false;
+        this.responseComplete = false;
+        this.keepAlive = true;
+        this.readTimerActive = false;
+        this.paused = false;
+        exchanges++;
+        // Read from the start: an origin may answer (e.g. 413) before the request body is done.
+        ctx.read();
+    }
+
+    /** True when this connection already served an earlier exchange (a pooled reuse). */
+    public boolean reused() {
+        return exchanges > 1;
+    }
+
+    /** True once any byte of the final response has been received. */
+    public boolean responseStarted() {
+        return responseStarted;
+    }
+
+    public void write(Object msg) {
+        ctx.write(msg, ctx.voidPromise());
+    }
+
+    public void writeAndFlush(Object msg) {
+        ctx.writeAndFlush(msg, ctx.voidPromise());
+    }
+
+    public void flush() {
+        ctx.flush();
+    }
+
+    public boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    /** The whole request has been written: from now on the origin owes us bytes within read-timeout. */
+    public void requestSent() {
+        readTimerActive = true;
+        lastReadNanos = System.nanoTime();
+        armTimer(lastReadNanos + pool.readTimeoutNanos());
+    }
+
+    /** The client cannot take more; stop reading until {@link #resumeReading()}. */
+    public void pauseReading() {
+        paused = true;
+    }
+
+    public void resumeReading() {
+        if (paused) {
+            paused = false;
+            // Time spent waiting for the client is not the origin's fault.
+            lastReadNanos = System.nanoTime();
+            if (readTimerActive) {
+                armTimer(lastReadNanos + pool.readTimeoutNanos());
+            }
+            ctx.read();
+        }
+    }
+
+    /**
+     * Ends the binding after the response completed. The connection returns to its pool when both
+     * sides finished cleanly and the origin allows keep-alive; otherwise it is closed.
+     */
+    public void release(boolean requestComplete) {
+        UpstreamExchange was = exchange;
+        exchange = null;
+        readTimerActive = false;
+        if (was != null && requestComplete && responseComplete && keepAlive && ctx.channel().isActive()) {
+            pool.offer(this);
+        } else {
+            close();
+        }
+    }
+
+    /** Ends the binding abnormally (client gone, request rejected): the connection is closed. */
+    public void abort() {
+        exchange = null;
+        readTimerActive = false;
+        close();
+    }
+
+    void close() {
+        idle = false;
+        ctx.close();
+    }
+
+    /** Called by the pool when parking this connection; false if it is no longer usable. */
+    boolean enterIdle() {
+        if (!ctx.channel().isActive()) {
+            return false;
+        }
+        idle = true;
+        idleSinceNanos = System.nanoTime();
+        armTimer(idleSinceNanos + pool.idleTimeoutNanos());
+        // Keep a read pending so an origin-side close is seen while we sit in the pool.
+        ctx.read();
+        return true;
+    }
+
+    /** Called by the pool when handing this connection out; false if it died meanwhile. */
+    boolean leaveIdle() {
+        idle = false;
+        if (!ctx.channel().isActive()) {
+            ctx.close();
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        UpstreamExchange ex = exchange;
+        if (ex == null) {
+            // Bytes nobody asked for (idle connection, or after the response ended): the
+            // connection is out of sync with the origin and must not be reused.
+            ReferenceCountUtil.release(msg);
+            close();
+            return;
+        }
+        lastReadNanos = System.nanoTime();
+        if (msg instanceof HttpResponse) {
+            HttpResponse response = (HttpResponse) msg;
+            if (response.decoderResult().isFailure()) {
+                ReferenceCountUtil.release(msg);
+                fail(UpstreamFailure.RESET);
+                return;
+            }
+            if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+                if (response.status().code() == 101) {
+                    // We never forward Upgrade, so an origin switching protocols is broken.
+                    ReferenceCountUtil.release(msg);
+                    fail(UpstreamFailure.RESET);
+                    return;
+                }
+                interim = true;
+                ex.onInterimResponse(response);
+                if (msg instanceof HttpContent) {
+                    interim = false;
+                }
+                return;
+            }
+            responseStarted = true;
+            keepAlive = HttpUtil.isKeepAlive(response);
+            ex.onResponseHead(response);
+            if (msg instanceof LastHttpContent) {
+                responseComplete = true;
+                // a FullHttpResponse: the head callback consumed it entirely
+            }
+            return;
+        }
+        if (msg instanceof HttpContent) {
+            HttpContent content = (HttpContent) msg;
+            if (content.decoderResult().isFailure()) {
+                content.release();
+                fail(UpstreamFailure.RESET);
+                return;
+            }
+            if (interim) {
+                // The (empty) end of a 1xx response; the final response is still to come.
+                content.release();
+                if (content instanceof LastHttpContent) {
+                    interim = false;
+                }
+                return;
+            }
+            if (content instanceof LastHttpContent) {
+                responseComplete = true;
+            }
+            ex.onResponseContent(content);
+            return;
+        }
+        ReferenceCountUtil.release(msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.onUpstreamReadComplete();
+        }
+        if ((exchange != null && !paused) || idle) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (exchange != null && ctx.channel().isWritable()) {
+            exchange.onUpstreamWritable();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelTimer();
+        if (idle) {
+            idle = false;
+            pool.remove(this);
+        }
+        if (exchange != null) {
+            fail(UpstreamFailure.RESET);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Resets and decoder errors alike end this connection; channelInactive reports to the exchange.
+        ctx.close();
+    }
+
+    private void fail(UpstreamFailure failure) {
+        UpstreamExchange ex = exchange;
+        exchange = null;
+        readTimerActive = false;
+        ctx.close();
+        if (ex != null) {
+            ex.onUpstreamFailure(failure);
+        }
+    }
+
+    private void armTimer(long dueNanos) {
+        if (timer != null) {
+            if (timerDueNanos <= dueNanos) {
+                return; // the pending check fires early enough and re-arms itself
+            }
+            timer.cancel(false);
+        }
+        timerDueNanos = dueNanos;
+        timer = ctx.executor().schedule(onTimer, Math.max(0, dueNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    private void onTimer() {
+        timer = null;
+        long now = System.nanoTime();
+        if (exchange != null) {
+            if (readTimerActive && !paused) {
+                long due = lastReadNanos + pool.readTimeoutNanos();
+                if (now - due >= 0) {
+                    fail(UpstreamFailure.READ_TIMEOUT);
+                } else {
+                    armTimer(due);
+                }
+            }
+        } else if (idle) {
+            long due = idleSinceNanos + pool.idleTimeoutNanos();
+            if (now - due >= 0) {
+                idle = false;
+                pool.remove(this);
+                ctx.close();
+            } else {
+                armTimer(due);
+            }
+        }
+    }
+}

@@ -10,7 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** The top-level {@code zentinel} command; it only dispatches to its subcommands. */
 @Command(name = "zentinel", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "A reverse proxy with zero-downtime binary upgrades.",
-        subcommands = {RunCommand.class, CheckCommand.class, StatusCommand.class, StopCommand.class,
+        subcommands = {RunCommand.class, CheckCommand.class, StatusCommand.class, StopCommand.class, UpgradeCommand.class,
                 VersionCommand.class, CommandLine.HelpCommand.class})
 public final class ZentinelCommand implements Runnable {
 

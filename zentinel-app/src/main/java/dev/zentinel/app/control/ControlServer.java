@@ -118,15 +118,24 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    /** Stops accepting, closes open control connections and removes the socket file if it is still ours. */
-    @Override
-    public void close() {
+    /**
+     * Stops accepting and removes the socket file if it is still ours, but lets the open control
+     * connections finish: after an upgrade the old process still answers the {@code upgrade}
+     * request that is waiting on one of them, while the successor publishes its own socket.
+     */
+    public void stopListening() {
         boolean ours = ownsPublishedPath();
         serverChannel.close().awaitUninterruptibly(CLOSE_WAIT.toMillis());
-        connections.close().awaitUninterruptibly(CLOSE_WAIT.toMillis());
         if (ours) {
             deleteIfExists(path);
         }
+    }
+
+    /** Stops accepting, closes open control connections and removes the socket file if it is still ours. */
+    @Override
+    public void close() {
+        stopListening();
+        connections.close().awaitUninterruptibly(CLOSE_WAIT.toMillis());
     }
 
     private static void deleteIfExists(Path file) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zentinel.app.Failures;
 import dev.zentinel.app.ZentinelVersion;
 import dev.zentinel.app.control.ControlCommand;
+import dev.zentinel.app.control.ControlCommandException;
 import dev.zentinel.app.control.ControlProtocol;
 import dev.zentinel.app.control.ControlServer;
 import dev.zentinel.app.control.ControlServerSettings;
@@ -14,12 +15,30 @@ import dev.zentinel.app.runtime.PidFile;
 import dev.zentinel.app.runtime.PrivateDirectory;
 import dev.zentinel.app.runtime.RuntimeLayout;
 import dev.zentinel.app.runtime.StartupLock;
+import dev.zentinel.app.upgrade.DrainingSection;
+import dev.zentinel.app.upgrade.Predecessor;
+import dev.zentinel.app.upgrade.UpgradeHost;
+import dev.zentinel.app.upgrade.UpgradeRequests;
+import dev.zentinel.app.upgrade.UpgradeFailedException;
+import dev.zentinel.app.upgrade.UpgradeRequest;
+import dev.zentinel.app.upgrade.UpgradeResult;
+import dev.zentinel.app.upgrade.UpgradeService;
+import dev.zentinel.handoff.HandoffOffer;
+import dev.zentinel.handoff.InheritedListener;
+import dev.zentinel.handoff.ListenerEntry;
+import dev.zentinel.handoff.StateSnapshot;
 import dev.zentinel.proxy.config.ProxyConfig;
 import dev.zentinel.proxy.server.DrainResult;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.unix.UnixChannel;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -53,10 +72,22 @@ public final class InstanceRunner {
     private final CompletableFuture<String> stopRequested = new CompletableFuture<>();
     private final CompletableFuture<String> forceRequested = new CompletableFuture<>();
 
-    public InstanceRunner(ProxyConfig config, Launch launch, RunSettings settings) {
+    private final List<String> runArguments;
+    private final Optional<Path> launcher;
+    private final Handover handover = new Handover();
+    private volatile Started started;
+
+    /**
+     * @param runArguments the {@code run} command line, given again to a successor at upgrade
+     * @param launcher     the launcher that started this process (empty when not started by one)
+     */
+    public InstanceRunner(ProxyConfig config, Launch launch, RunSettings settings, List<String> runArguments,
+            Optional<Path> launcher) {
         this.config = config;
         this.launch = launch;
         this.settings = settings;
+        this.runArguments = List.copyOf(runArguments);
+        this.launcher = launcher;
         this.status = new StatusReport(protocol.mapper(), self.pid(), ZentinelVersion.get(), launch.generation(),
                 Instant.now(), state, draining);
     }
@@ -73,16 +104,19 @@ public final class InstanceRunner {
         PidFile pidFile = new PidFile(layout.pidFile());
         Started started;
         try {
-            started = start(layout, sockets, controlGroup, pidFile);
+            started = start(layout, sockets, controlGroup, pidFile, startup);
         } catch (StartupException | RuntimeException e) {
+            launch.predecessor().ifPresent(p -> p.fail(Failures.describe(e)));
             state.transition(InstanceState.STARTING, InstanceState.STOPPED);
             shutdown(controlGroup);
             throw e;
         }
+        this.started = started;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> removeRuntimeFiles(started.control(), pidFile),
                 "zentinel-runtime-files-cleanup"));
         state.transition(InstanceState.STARTING, InstanceState.SERVING);
         ShutdownSignals.install(this::onSignal);
+        UpgradeSignal.install(this::onUpgradeSignal);
         log.info("serving in {} ms: listeners {}, control socket {}, pid file {}", startup.millis(),
                 started.proxy().listenerAddresses(), layout.controlSocket(), layout.pidFile());
 
@@ -93,13 +127,14 @@ public final class InstanceRunner {
     }
 
     /** The pieces that exist once the instance serves. */
-    private record Started(ProxyInstance proxy, ControlServer control) {
+    private record Started(ProxyInstance proxy, ControlServer control, UpgradeService upgrades) {
     }
 
-    private Started start(RuntimeLayout layout, DomainSockets sockets, EventLoopGroup controlGroup, PidFile pidFile)
-            throws StartupException {
+    private Started start(RuntimeLayout layout, DomainSockets sockets, EventLoopGroup controlGroup, PidFile pidFile,
+            Stopwatch startupClock) throws StartupException {
         ProxyInstance proxy = null;
         ControlServer control = null;
+        UpgradeService upgrades = null;
         // Only a fresh start must exclude other instances; a successor deliberately starts beside its predecessor.
         try (StartupLock lock = launch.freshStart() ? StartupLock.acquire(layout.startupLock()) : null) {
             if (launch.freshStart()) {
@@ -108,12 +143,18 @@ public final class InstanceRunner {
             }
             proxy = ProxyInstance.create(config, launch, settings.eventLoopThreads());
             status.attach(proxy);
-            startProxy(proxy);
+            openListeners(proxy);
+            if (launch.predecessor().isPresent()) {
+                takeOverFrom(launch.predecessor().get(), startupClock);
+            }
+            startAdmin(proxy);
             control = ControlServer.bind(layout.controlSocket(), commands(), ControlServerSettings.defaults(),
                     self.uid(), sockets, controlGroup, protocol);
+            upgrades = startUpgrades(proxy, layout, controlGroup);
             pidFile.write(self.pid());
-            return new Started(proxy, control);
+            return new Started(proxy, control, upgrades);
         } catch (StartupException | RuntimeException e) {
+            closeQuietly(upgrades);
             closeQuietly(control);
             if (proxy != null) {
                 try {
@@ -126,24 +167,97 @@ public final class InstanceRunner {
         }
     }
 
-    private void startProxy(ProxyInstance proxy) throws StartupException {
+    private void openListeners(ProxyInstance proxy) throws StartupException {
+        step("opening listeners", () -> proxy.openListeners(launch, settings.startStepTimeout()));
+    }
+
+    private void startAdmin(ProxyInstance proxy) throws StartupException {
+        step("starting the admin endpoint", () -> proxy.startAdmin(status::json, settings.startStepTimeout()));
+    }
+
+    /**
+     * Says READY to the predecessor and waits until it stopped accepting: only then are the admin
+     * port, control socket and handoff socket free for this process.
+     */
+    private void takeOverFrom(Predecessor predecessor, Stopwatch startupClock) throws StartupException {
+        Stopwatch ready = Stopwatch.start();
+        step("taking over from pid " + predecessor.pid(), () -> predecessor.ready(startupClock.elapsed())
+                .get(settings.startStepTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        for (Predecessor.Draining older : predecessor.draining()) {
+            Optional<ProcessHandle> process = ProcessHandle.of(older.pid()).filter(ProcessHandle::isAlive);
+            if (process.isPresent()) {
+                draining.add(new DrainingGenerations.Entry(older.pid(), older.generation(), older.since()));
+                process.get().onExit().thenRun(() -> draining.remove(older.pid()));
+            }
+        }
+        log.info("took over from pid {} (generation {}) in {} ms after READY; {} generation(s) still draining",
+                predecessor.pid(), predecessor.generation(), ready.millis(), draining.list().size());
+    }
+
+    private UpgradeService startUpgrades(ProxyInstance proxy, RuntimeLayout layout, EventLoopGroup group)
+            throws StartupException {
         try {
-            proxy.start(launch, status::json, settings.startStepTimeout());
+            return UpgradeService.start(handover, proxy.metrics().registry(), config.upgrade(),
+                    layout.handoffSocket(), launcher, runArguments, launch.generation(), group);
+        } catch (UpgradeFailedException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+    }
+
+    /** One bounded start-up step; its failure says which step and why. */
+    private static void step(String name, StartupStep body) throws StartupException {
+        try {
+            body.run();
         } catch (TimeoutException e) {
-            throw new StartupException("start-up step did not finish within "
-                    + settings.startStepTimeout().toSeconds() + " s", e);
+            throw new StartupException(name + ": did not finish in time", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StartupException("interrupted during start-up", e);
+            throw new StartupException(name + ": interrupted", e);
         } catch (Exception e) {
-            throw new StartupException("cannot start: " + Failures.describe(e), e);
+            throw new StartupException(name + ": " + Failures.describe(e), e);
         }
+    }
+
+    @FunctionalInterface
+    private interface StartupStep {
+        void run() throws Exception;
     }
 
     private Map<String, ControlCommand> commands() {
         return Map.of(
                 "status", request -> CompletableFuture.completedFuture(status.snapshot()),
-                "stop", request -> CompletableFuture.completedFuture(requestStop("stop command")));
+                "stop", request -> CompletableFuture.completedFuture(requestStop("stop command")),
+                "upgrade", request -> upgrade(UpgradeRequests.from(request)).thenApply(this::describe));
+    }
+
+    private CompletableFuture<UpgradeResult> upgrade(UpgradeRequest request) {
+        Started current = started;
+        if (current == null) {
+            return CompletableFuture.failedFuture(new UpgradeFailedException("still starting"));
+        }
+        return current.upgrades().upgrade(request)
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(
+                        new ControlCommandException(Failures.describe(e))));
+    }
+
+    private JsonNode describe(UpgradeResult result) {
+        ObjectNode answer = protocol.mapper().createObjectNode();
+        answer.put("oldPid", result.oldPid());
+        answer.put("newPid", result.newPid());
+        answer.put("generation", result.newGeneration());
+        answer.put("totalMillis", result.total().toMillis());
+        answer.put("successorStartupMillis", result.successorStartup().toMillis());
+        answer.put("summary", result.summary());
+        return answer;
+    }
+
+    private void onUpgradeSignal(String signal) {
+        log.info("{} received: upgrading", signal);
+        upgrade(UpgradeRequest.defaults()).whenComplete((result, error) -> {
+            if (error != null) {
+                log.warn("upgrade on {} failed: {}", signal, Failures.describe(error));
+            }
+        });
     }
 
     /** Begins the graceful stop (idempotent) and describes it for the caller. */
@@ -177,6 +291,7 @@ public final class InstanceRunner {
         awaitDrain(started.proxy().drain(drainTimeout), drainTimeout);
         Stopwatch closing = Stopwatch.start();
         started.proxy().close();
+        started.upgrades().close();
         started.control().close();
         pidFile.removeIfOwnedBy(self.pid());
         log.info("closed in {} ms", closing.millis());
@@ -206,7 +321,7 @@ public final class InstanceRunner {
         }
     }
 
-    /** Last resort on abnormal JVM exit (e.g. SIGHUP): leave no runtime files that name this process. */
+    /** Last resort on abnormal JVM exit (e.g. System.exit elsewhere): leave no runtime files that name this process. */
     private void removeRuntimeFiles(ControlServer control, PidFile pidFile) {
         if (state.current() == InstanceState.STOPPED) {
             return;
@@ -216,6 +331,78 @@ public final class InstanceRunner {
             pidFile.removeIfOwnedBy(self.pid());
         } catch (RuntimeException e) {
             log.warn("cleanup of runtime files failed: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * This instance as the upgrade coordinator sees it. The old process hands over its listener
+     * sockets as they are: the entry carries the address actually listened on, which the
+     * successor compares with its own configuration.
+     */
+    private final class Handover implements UpgradeHost {
+
+        @Override
+        public boolean beginHandover() {
+            return state.transition(InstanceState.SERVING, InstanceState.UPGRADING);
+        }
+
+        @Override
+        public void handoverFailed() {
+            state.transition(InstanceState.UPGRADING, InstanceState.SERVING);
+        }
+
+        @Override
+        public HandoffOffer offer() throws UpgradeFailedException {
+            Started current = started;
+            if (current == null) {
+                throw new UpgradeFailedException("still starting");
+            }
+            List<InheritedListener> listeners = new ArrayList<>();
+            for (Map.Entry<String, ServerChannel> e : current.proxy().listeners().entrySet()) {
+                if (!(e.getValue() instanceof UnixChannel unix)) {
+                    throw new UpgradeFailedException("the " + current.proxy().transportName()
+                            + " transport cannot hand over listening sockets (needs epoll)");
+                }
+                listeners.add(new InheritedListener(
+                        new ListenerEntry(e.getKey(), ProxyInstance.format(e.getValue().localAddress())), unix.fd()));
+            }
+            List<Predecessor.Draining> older = new ArrayList<>();
+            for (DrainingGenerations.Entry d : draining.list()) {
+                older.add(new Predecessor.Draining(d.pid(), d.generation(), d.drainingSince()));
+            }
+            StateSnapshot snapshot = new StateSnapshot(launch.generation(), current.proxy().metrics().exportCounters(),
+                    Map.of(DrainingSection.NAME, DrainingSection.encode(protocol.mapper(), older)));
+            return new HandoffOffer(launch.generation(), listeners, snapshot);
+        }
+
+        @Override
+        public void stopAccepting() {
+            Started current = started;
+            state.transition(InstanceState.UPGRADING, InstanceState.DRAINING);
+            current.proxy().stopAccepting();
+            current.proxy().stopAdmin();
+            current.control().stopListening();
+            current.upgrades().stopListening();
+        }
+
+        @Override
+        public void drainAndExit(String reason) {
+            stopRequested.complete(reason);
+        }
+
+        @Override
+        public int drainingGenerations() {
+            return draining.list().size();
+        }
+    }
+
+    private static void closeQuietly(UpgradeService upgrades) {
+        if (upgrades != null) {
+            try {
+                upgrades.close();
+            } catch (RuntimeException e) {
+                log.warn("closing handoff socket failed: {}", e.getMessage());
+            }
         }
     }
 

@@ -62,25 +62,42 @@ public final class ProxyInstance implements AutoCloseable {
     }
 
     /**
-     * Opens the listeners (bound or adopted, as {@code launch} says), warms the pipeline up and
-     * starts the admin endpoint. Blocks, bounded by {@code timeout} per step.
+     * Warms the pipeline up, then opens the listeners (bound or adopted, as {@code launch} says):
+     * the JIT has compiled the hot path before the first client connection is accepted. Blocks,
+     * bounded by {@code timeout} per step.
      */
-    public void start(Launch launch, Supplier<String> statusJson, Duration timeout) throws Exception {
-        Stopwatch listeners = Stopwatch.start();
-        server.start(launch.listenerOpener()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        log.info("listeners open in {} ms ({} transport): {}", listeners.millis(), transport.name(),
-                listenerAddresses());
+    public void openListeners(Launch launch, Duration timeout) throws Exception {
         Stopwatch warmUp = Stopwatch.start();
         Duration warmUpBudget = config.upgrade().warmupTimeout();
         // The warm-up bounds itself by its budget; the extra wait only covers a warm-up that misbehaves.
         server.warmUp(config.upgrade().warmupRequests(), warmUpBudget)
                 .get(warmUpBudget.plus(timeout).toMillis(), TimeUnit.MILLISECONDS);
         log.info("warm-up done in {} ms ({} requests at most)", warmUp.millis(), config.upgrade().warmupRequests());
+        Stopwatch listeners = Stopwatch.start();
+        server.start(launch.listenerOpener()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        log.info("listeners open in {} ms ({} transport): {}", listeners.millis(), transport.name(),
+                listenerAddresses());
+    }
+
+    /**
+     * Starts the admin endpoint if configured. A successor calls this only after its predecessor
+     * stopped accepting, since until then the predecessor holds the admin port.
+     */
+    public void startAdmin(Supplier<String> statusJson, Duration timeout) throws Exception {
         if (config.admin().enabled()) {
             AdminServer adminServer = new AdminServer(config.admin().address(), statusJson, metrics,
                     server.eventLoopGroup(), transport.serverChannelClass());
             admin = adminServer;
             adminAddress = adminServer.start().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Releases the admin port (for a successor); idempotent. */
+    public void stopAdmin() {
+        AdminServer adminServer = admin;
+        admin = null;
+        if (adminServer != null) {
+            adminServer.close();
         }
     }
 
@@ -141,10 +158,7 @@ public final class ProxyInstance implements AutoCloseable {
     /** Closes the admin endpoint, every connection and listener, the event loops, then flushes the access log. */
     @Override
     public void close() {
-        AdminServer adminServer = admin;
-        if (adminServer != null) {
-            adminServer.close();
-        }
+        stopAdmin();
         try {
             server.close();
         } finally {

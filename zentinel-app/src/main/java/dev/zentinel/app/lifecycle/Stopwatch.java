@@ -9,6 +9,10 @@ final class Stopwatch {
         return new Stopwatch();
     }
 
+    java.time.Duration elapsed() {
+        return java.time.Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
     long millis() {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }

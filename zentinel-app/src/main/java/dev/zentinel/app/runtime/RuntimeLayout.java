@@ -4,13 +4,14 @@ import java.nio.file.Path;
 
 /**
  * The files Zentinel keeps in its runtime directory. One place names them so that the CLI, the
- * running instance and (later) the upgrade rendezvous agree.
+ * running instance and the upgrade rendezvous agree.
  */
 public record RuntimeLayout(Path directory) {
 
     public static final String CONTROL_SOCKET = "control.sock";
     public static final String PID_FILE = "zentinel.pid";
     public static final String STARTUP_LOCK = "startup.lock";
+    public static final String HANDOFF_SOCKET = "handoff.sock";
 
     public RuntimeLayout {
         directory = directory.toAbsolutePath().normalize();
@@ -22,6 +23,11 @@ public record RuntimeLayout(Path directory) {
 
     public Path pidFile() {
         return directory.resolve(PID_FILE);
+    }
+
+    /** Where a successor (spawned, or started with --takeover) asks for the listeners and state. */
+    public Path handoffSocket() {
+        return directory.resolve(HANDOFF_SOCKET);
     }
 
     public Path startupLock() {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The command line and environment that start a successor: the same {@code run} arguments this
@@ -20,9 +21,10 @@ public record SuccessorCommand(List<String> command, Map<String, String> environ
     /** The launcher reads this to choose the JVM. */
     public static final String JAVA_HOME_ENV = "ZENTINEL_JAVA_HOME";
 
-    public static SuccessorCommand build(UpgradeRequest request, Path defaultLauncher, List<String> runArguments,
-            Path handoffSocket) throws UpgradeFailedException {
-        Path launcher = request.launcher().orElse(defaultLauncher);
+    public static SuccessorCommand build(UpgradeRequest request, Optional<Path> defaultLauncher,
+            List<String> runArguments, Path handoffSocket) throws UpgradeFailedException {
+        Path launcher = request.launcher().or(() -> defaultLauncher).orElseThrow(() -> new UpgradeFailedException(
+                "this process was not started by the zentinel launcher; name one with --exec"));
         Path resolved;
         try {
             resolved = launcher.toRealPath();

@@ -35,10 +35,11 @@ public final class UpgradeCoordinator implements HandoffAcceptor {
 
     private final UpgradeHost host;
     private final UpgradeMetrics metrics;
+    /** Runs timeouts and decisions; never a Netty event loop, since handing over blocks on socket closes. */
     private final ScheduledExecutorService scheduler;
     private final Duration readinessTimeout;
     private final int maxDrainingGenerations;
-    private final Path defaultLauncher;
+    private final Optional<Path> defaultLauncher;
     private final List<String> runArguments;
     private final Path handoffSocket;
     private final long generation;
@@ -46,7 +47,7 @@ public final class UpgradeCoordinator implements HandoffAcceptor {
     private Attempt attempt;
 
     public UpgradeCoordinator(UpgradeHost host, UpgradeMetrics metrics, ScheduledExecutorService scheduler,
-            Duration readinessTimeout, int maxDrainingGenerations, Path defaultLauncher, List<String> runArguments,
+            Duration readinessTimeout, int maxDrainingGenerations, Optional<Path> defaultLauncher, List<String> runArguments,
             Path handoffSocket, long generation) {
         this.host = host;
         this.metrics = metrics;
@@ -63,17 +64,13 @@ public final class UpgradeCoordinator implements HandoffAcceptor {
     public CompletableFuture<UpgradeResult> upgrade(UpgradeRequest request) {
         Attempt a;
         synchronized (this) {
-            try {
-                checkCanStart();
-            } catch (UpgradeFailedException e) {
-                metrics.refused();
-                return CompletableFuture.failedFuture(e);
-            }
             SuccessorCommand command;
             try {
                 command = SuccessorCommand.build(request, defaultLauncher, runArguments, handoffSocket);
+                begin();
             } catch (UpgradeFailedException e) {
-                metrics.failed();
+                metrics.refused();
+                log.warn("upgrade refused: {}", e.getMessage());
                 return CompletableFuture.failedFuture(e);
             }
             a = new Attempt(System.nanoTime());
@@ -83,6 +80,7 @@ public final class UpgradeCoordinator implements HandoffAcceptor {
                 a.process = SuccessorProcess.spawn(command.command(), command.environment());
             } catch (IOException e) {
                 attempt = null;
+                host.handoverFailed();
                 metrics.failed();
                 return CompletableFuture.failedFuture(
                         new UpgradeFailedException("could not start the successor: " + e.getMessage(), e));
@@ -108,7 +106,7 @@ public final class UpgradeCoordinator implements HandoffAcceptor {
         synchronized (this) {
             if (attempt == null) {
                 try {
-                    checkCanStart();
+                    begin();
                 } catch (UpgradeFailedException e) {
                     metrics.refused();
                     throw new HandoffRefusedException(e.getMessage());
@@ -123,7 +121,14 @@ public final class UpgradeCoordinator implements HandoffAcceptor {
                 throw new HandoffRefusedException("an upgrade is already in flight (successor pid " + attempt.peerPid
                         + "); refused pid " + peer.pid());
             }
-            HandoffOffer offer = host.offer();
+            HandoffOffer offer;
+            try {
+                offer = host.offer();
+            } catch (UpgradeFailedException e) {
+                Attempt a = attempt;
+                scheduler.execute(() -> fail(a, e.getMessage()));
+                throw new HandoffRefusedException(e.getMessage());
+            }
             attempt.fdsOffered = offer.listeners().size();
             return offer;
         }
@@ -140,19 +145,18 @@ public final class UpgradeCoordinator implements HandoffAcceptor {
             }
             a.session = session;
         }
-        session.outcome().whenComplete((ready, error) -> {
+        // Off the handoff event loop: handing over closes sockets and waits for that.
+        session.outcome().whenCompleteAsync((ready, error) -> {
             if (error != null) {
                 fail(a, "successor (pid " + a.peerPid + ") failed: " + reason(error));
             } else {
                 succeed(a, ready);
             }
-        });
+        }, scheduler);
     }
 
-    private void checkCanStart() throws UpgradeFailedException {
-        if (!host.canHandOver()) {
-            throw new UpgradeFailedException("this instance is not serving (stopping or already handed over)");
-        }
+    /** Checks that an attempt may start and, if so, moves the host to upgrading; call with the lock held. */
+    private void begin() throws UpgradeFailedException {
         if (attempt != null) {
             throw new UpgradeFailedException("an upgrade is already in flight (successor pid " + attempt.peerPid + ")");
         }
@@ -160,6 +164,9 @@ public final class UpgradeCoordinator implements HandoffAcceptor {
         if (draining >= maxDrainingGenerations) {
             throw new UpgradeFailedException(draining + " older generation(s) still draining (upgrade.max-draining-generations is "
                     + maxDrainingGenerations + "); try again when they have exited");
+        }
+        if (!host.beginHandover()) {
+            throw new UpgradeFailedException("this instance is not serving (starting, stopping or already handed over)");
         }
     }
 
@@ -179,7 +186,7 @@ public final class UpgradeCoordinator implements HandoffAcceptor {
                 ready.successorStartup());
         log.info("upgrade: {}; draining", result.summary());
         a.result.complete(result);
-        host.drainAndExit();
+        host.drainAndExit("handed over to pid " + ready.pid());
     }
 
     private void fail(Attempt a, String reason) {
@@ -194,6 +201,7 @@ public final class UpgradeCoordinator implements HandoffAcceptor {
             }
         }
         log.warn("upgrade failed, serving on: {}", reason);
+        host.handoverFailed();
         metrics.failed();
         if (a.session != null) {
             a.session.abort(reason);

@@ -8,22 +8,25 @@ import dev.zentinel.handoff.HandoffOffer;
  */
 public interface UpgradeHost {
 
+    /** Serving -> upgrading; false when this instance is not serving (starting, stopping, handed over). */
+    boolean beginHandover();
+
+    /** Upgrading -> serving: the attempt failed and nothing was given up. */
+    void handoverFailed();
+
     /** The listener table with this process's fds and the state snapshot, taken now. */
-    HandoffOffer offer();
+    HandoffOffer offer() throws UpgradeFailedException;
 
     /**
      * The successor said READY: stop accepting on every listener (closing only this process's
      * own copy of each fd) and give up the singleton endpoints (admin, control, handoff socket)
-     * so the successor can take them.
+     * so the successor can take them. Requests already received are still answered.
      */
     void stopAccepting();
 
     /** The successor took over: drain what is still open, bounded, then exit. */
-    void drainAndExit();
+    void drainAndExit(String reason);
 
-    /** Older generations (pids) still draining, this one excluded; bounds upgrades in a row. */
+    /** Older generations still draining, this one excluded; bounds upgrades in a row. */
     int drainingGenerations();
-
-    /** True while this instance serves and may hand over (not stopping, not already handed over). */
-    boolean canHandOver();
 }

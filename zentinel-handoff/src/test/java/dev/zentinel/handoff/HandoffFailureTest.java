@@ -66,7 +66,7 @@ class HandoffFailureTest extends HandoffTestSupport {
     void noReadyWithinTheReadinessTimeoutAbortsTheSuccessor() throws Exception {
         Channel old = oldTcpListener();
         TestAcceptor acceptor = new TestAcceptor(peer -> new HandoffOffer(1, List.of(inherited("main", old)),
-                StateSnapshot.empty(1), Duration.ofMillis(300)));
+                StateSnapshot.empty(1), Duration.ofSeconds(3)));
         listen(acceptor);
 
         IncomingHandoff incoming = connect();

@@ -372,7 +372,7 @@ public final class InstanceRunner {
             }
             StateSnapshot snapshot = new StateSnapshot(launch.generation(), current.proxy().metrics().exportCounters(),
                     Map.of(DrainingSection.NAME, DrainingSection.encode(protocol.mapper(), older)));
-            return new HandoffOffer(launch.generation(), listeners, snapshot);
+            return new HandoffOffer(launch.generation(), listeners, snapshot, config.upgrade().readinessTimeout());
         }
 
         @Override

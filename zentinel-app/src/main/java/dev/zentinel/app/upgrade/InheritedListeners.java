@@ -7,7 +7,11 @@ import dev.zentinel.handoff.ListenerEntry;
 import dev.zentinel.proxy.config.HostPort;
 import dev.zentinel.proxy.config.ListenerConfig;
 import dev.zentinel.proxy.server.ListenerOpener;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.bootstrap.ServerBootstrapConfig;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ServerChannel;
+import io.netty.util.AttributeKey;
 import io.netty.channel.unix.FileDescriptor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -87,8 +91,29 @@ public final class InheritedListeners {
             if (channel == null) {
                 return binding.open(bootstrap, listener);
             }
-            return bootstrap.clone().channelFactory(() -> channel).register();
+            return adoptingCopyOf(bootstrap, channel).register();
         };
+    }
+
+    /**
+     * A bootstrap configured like the proxy's but producing the inherited channel: a bootstrap's
+     * channel factory can be set only once, so the proxy's own cannot be reused for this.
+     */
+    @SuppressWarnings("unchecked")
+    private static ServerBootstrap adoptingCopyOf(ServerBootstrap original, ServerChannel channel) {
+        ServerBootstrapConfig config = original.config();
+        ServerBootstrap copy = new ServerBootstrap()
+                .group(config.group(), config.childGroup())
+                .channelFactory((io.netty.channel.ChannelFactory<ServerChannel>) () -> channel)
+                .childHandler(config.childHandler());
+        if (config.handler() != null) {
+            copy.handler(config.handler());
+        }
+        config.options().forEach((option, value) -> copy.option((ChannelOption<Object>) option, value));
+        config.childOptions().forEach((option, value) -> copy.childOption((ChannelOption<Object>) option, value));
+        config.attrs().forEach((key, value) -> copy.attr((AttributeKey<Object>) key, value));
+        config.childAttrs().forEach((key, value) -> copy.childAttr((AttributeKey<Object>) key, value));
+        return copy;
     }
 
     public int adoptedCount() {

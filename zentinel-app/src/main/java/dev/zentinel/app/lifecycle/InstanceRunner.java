@@ -188,9 +188,10 @@ public final class InstanceRunner {
         started.proxy().stopAccepting();
         awaitDrain(started.proxy().drain(drainTimeout), drainTimeout);
         Stopwatch closing = Stopwatch.start();
-        started.proxy().close();
-        started.control().close();
-        pidFile.removeIfOwnedBy(self.pid());
+        // Each step runs even if an earlier one failed: a half-closed instance must still exit.
+        closeStep("proxy", () -> started.proxy().close());
+        closeStep("control socket", () -> started.control().close());
+        closeStep("pid file", () -> pidFile.removeIfOwnedBy(self.pid()));
         log.info("closed in {} ms", closing.millis());
         state.transition(InstanceState.DRAINING, InstanceState.STOPPED);
         log.info("stopped in {} ms", stopping.millis());
@@ -228,6 +229,14 @@ public final class InstanceRunner {
             pidFile.removeIfOwnedBy(self.pid());
         } catch (RuntimeException e) {
             log.warn("cleanup of runtime files failed: {}", e.getMessage());
+        }
+    }
+
+    private static void closeStep(String what, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            log.warn("closing {} failed: {}", what, Failures.describe(e), e);
         }
     }
 

@@ -4,6 +4,7 @@ import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -24,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.LongSupplier;
 
 /**
  * The proxy's Prometheus metrics, in a registry of their own (never the JVM-wide default one,
@@ -44,6 +46,13 @@ public final class ProxyMetrics {
     public static final String CONNECTIONS_TOTAL = "zentinel_connections_total";
     public static final String CONNECTIONS_REJECTED_TOTAL = "zentinel_connections_rejected_total";
     public static final String UPSTREAM_ERRORS_TOTAL = "zentinel_upstream_errors_total";
+    public static final String ACCESS_LOG_DROPPED_TOTAL = "zentinel_access_log_dropped_total";
+
+    /**
+     * The route label of requests no route matched (404s) and other null labels. Config names
+     * start with a letter or digit, so this cannot collide with a configured name.
+     */
+    public static final String NO_LABEL = "_none";
 
     /** Latency buckets in seconds: sub-millisecond proxying up to slow upstream reads. */
     static final double[] DURATION_BUCKETS = {
@@ -109,7 +118,11 @@ public final class ProxyMetrics {
         return counter;
     }
 
+    /** @param route the matched route's name, or null when none matched (counted as {@value #NO_LABEL}) */
     public void requestCompleted(String route, int status, long durationNanos) {
+        if (route == null) {
+            route = NO_LABEL;
+        }
         RouteSeries series = routeSeries.get(route);
         if (series == null) {
             series = routeSeries.computeIfAbsent(route, RouteSeries::new);
@@ -136,7 +149,21 @@ public final class ProxyMetrics {
 
     /** @param kind one of connect_refused, connect_timeout, reset, read_timeout */
     public void upstreamError(String upstream, String kind) {
-        upstreamErrors.labelValues(upstream, kind).inc();
+        upstreamErrors.labelValues(orNone(upstream), orNone(kind)).inc();
+    }
+
+    /**
+     * Exposes the access log's drop count as {@value #ACCESS_LOG_DROPPED_TOTAL}. The count is the
+     * current process's own (it restarts at 0 after an upgrade, which Prometheus treats as a
+     * counter reset). Call at most once per instance.
+     */
+    public void trackAccessLogDrops(LongSupplier dropped) {
+        Objects.requireNonNull(dropped, "dropped");
+        CounterWithCallback.builder()
+                .name(ACCESS_LOG_DROPPED_TOTAL)
+                .help("Access log records dropped because the queue was full or writing failed")
+                .callback(callback -> callback.call(dropped.getAsLong()))
+                .register(registry);
     }
 
     public PrometheusRegistry registry() {
@@ -196,7 +223,14 @@ public final class ProxyMetrics {
         return activeTotal.get();
     }
 
+    private static String orNone(String label) {
+        return label == null ? NO_LABEL : label;
+    }
+
     private ListenerSeries listener(String listener) {
+        if (listener == null) {
+            listener = NO_LABEL;
+        }
         ListenerSeries series = listenerSeries.get(listener);
         if (series == null) {
             series = listenerSeries.computeIfAbsent(listener, ListenerSeries::new);

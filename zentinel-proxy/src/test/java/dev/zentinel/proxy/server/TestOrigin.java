@@ -276,47 +276,48 @@ public final class TestOrigin implements AutoCloseable {
     }
 
     /** Writes pattern bytes while the channel is writable; resumes on writability. */
-    private static final class Streamer {
+    private static final class Streamer extends ChannelInboundHandlerAdapter {
         private static final int PIECE = 64 * 1024;
         private final ChannelHandlerContext ctx;
         private final long total;
         private long sent;
+        private boolean done;
         private final byte[] buffer = new byte[PIECE];
 
         Streamer(ChannelHandlerContext ctx, long total) {
             this.ctx = ctx;
             this.total = total;
+            // Listen before writing, so no writability change can be missed.
+            ctx.pipeline().addLast(this);
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext c) {
+            if (c.channel().isWritable()) {
+                pump();
+            }
+            c.fireChannelWritabilityChanged();
         }
 
         void pump() {
+            if (done) {
+                return;
+            }
             while (sent < total && ctx.channel().isWritable()) {
                 int n = (int) Math.min(PIECE, total - sent);
                 Pattern.fill(buffer, sent, n);
                 sent += n;
                 ByteBuf piece = Unpooled.copiedBuffer(buffer, 0, n);
-                if (sent == total) {
-                    ctx.writeAndFlush(new DefaultLastHttpContent(piece));
-                    return;
-                }
-                ctx.write(new DefaultHttpContent(piece));
+                ctx.write(sent == total ? new DefaultLastHttpContent(piece) : new DefaultHttpContent(piece));
             }
-            if (total == 0) {
-                ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-                return;
+            if (sent == total) {
+                if (total == 0) {
+                    ctx.write(LastHttpContent.EMPTY_LAST_CONTENT);
+                }
+                done = true;
+                ctx.pipeline().remove(this);
             }
             ctx.flush();
-            if (sent < total) {
-                // Not writable: continue once the proxy reads again.
-                ctx.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void channelWritabilityChanged(ChannelHandlerContext c) {
-                        if (c.channel().isWritable()) {
-                            c.pipeline().remove(this);
-                            pump();
-                        }
-                    }
-                });
-            }
         }
     }
 

@@ -53,6 +53,7 @@ import java.util.zip.CRC32;
  *   <li>{@code /early}: answers 413 at once, without reading the body</li>
  *   <li>{@code /hop}: response with hop-by-hop headers (Connection: x-hop, X-Hop, Keep-Alive, Upgrade)</li>
  *   <li>{@code /continue}: 100 Continue, then reads the body and answers "bytes=N"</li>
+ *   <li>{@code /close-after}: 200 without "Connection: close", then closes the connection</li>
  *   <li>{@code /stall}: sends response head and 1 byte of a 1 MiB body, then nothing</li>
  * </ul>
  */
@@ -87,6 +88,11 @@ public final class TestOrigin implements AutoCloseable {
     /** Connections accepted so far. */
     public int connections() {
         return connections.get();
+    }
+
+    /** Connections currently open. */
+    public int openConnections() {
+        return (int) children.stream().filter(Channel::isActive).count();
     }
 
     /** Request heads received so far. */
@@ -223,6 +229,10 @@ public final class TestOrigin implements AutoCloseable {
                     ctx.executor().schedule(() -> reply(ctx, text(HttpResponseStatus.OK, "slow " + ms), keepAlive), ms, TimeUnit.MILLISECONDS);
                     break;
                 }
+                case "/close-after":
+                    // Claims keep-alive, then closes anyway: a pooled connection dying under the proxy.
+                    ctx.writeAndFlush(text(HttpResponseStatus.OK, name)).addListener(ChannelFutureListener.CLOSE);
+                    break;
                 case "/hop": {
                     FullHttpResponse r = text(HttpResponseStatus.OK, "hop");
                     r.headers().set(HttpHeaderNames.CONNECTION, "x-hop");

@@ -647,6 +647,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     }
 
     @Override
+    public void onUpstreamReadComplete() {
+        flushPending();
+    }
+
+    @Override
     public void onUpstreamWritable() {
         lastActivityNanos = System.nanoTime();
         readClientIfWanted();

@@ -31,6 +31,10 @@ final class RequestValidator {
         if (result.isFailure()) {
             return statusFor(result.cause());
         }
+        HttpVersion version = request.protocolVersion();
+        if (version.majorVersion() != 1 || version.minorVersion() > 1) {
+            return 505;
+        }
         if (request.method() == HttpMethod.CONNECT) {
             return 501;
         }

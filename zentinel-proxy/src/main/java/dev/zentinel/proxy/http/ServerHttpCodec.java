@@ -5,7 +5,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponse;
@@ -43,6 +46,12 @@ final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec
 
         private final InboundListener listener;
         private final ArrayDeque<HttpMethod> methods;
+        /** Between requests or inside a request head (as opposed to inside a body). */
+        private boolean inHead = true;
+        /** The unread input starts at a header line (the request line was consumed already). */
+        private boolean atHeaderLine;
+        /** A request was refused here; everything after it is discarded. */
+        private boolean rejected;
 
         RequestDecoder(HttpDecoderConfig config, InboundListener listener, ArrayDeque<HttpMethod> methods) {
             super(config);
@@ -60,14 +69,77 @@ final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec
 
         @Override
         protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+            if (rejected) {
+                buffer.skipBytes(buffer.readableBytes());
+                return;
+            }
+            if (inHead && startsFoldedLine(buffer)) {
+                reject(buffer, out, "obsolete line folding (obs-fold) in request header");
+                return;
+            }
             int before = out.size();
+            int readerBefore = buffer.readerIndex();
             super.decode(ctx, buffer, out);
+            boolean emitted = false;
             for (int i = before, n = out.size(); i < n; i++) {
                 Object message = out.get(i);
                 if (message instanceof HttpRequest) {
                     methods.add(((HttpRequest) message).method());
+                    inHead = false;
+                    atHeaderLine = false;
+                    emitted = true;
+                }
+                if (message instanceof LastHttpContent) {
+                    inHead = true;
                 }
             }
+            if (inHead && !emitted && buffer.readerIndex() > readerBefore) {
+                // The decoder consumes a head line by line: what is left starts a header line.
+                atHeaderLine = true;
+            }
+        }
+
+        /**
+         * RFC 9112 5.2: obs-fold (a header line starting with space or tab) must be rejected;
+         * Netty would join it to the previous field. Scans the unread part of the current head.
+         */
+        private boolean startsFoldedLine(ByteBuf buffer) {
+            int i = buffer.readerIndex();
+            int end = buffer.writerIndex();
+            if (!atHeaderLine) {
+                while (i < end && (buffer.getByte(i) == '\r' || buffer.getByte(i) == '\n')) {
+                    i++;
+                }
+                int eol = buffer.indexOf(i, end, (byte) '\n');
+                if (eol < 0) {
+                    return false;
+                }
+                i = eol + 1;
+            }
+            while (i < end) {
+                byte first = buffer.getByte(i);
+                if (first == ' ' || first == '\t') {
+                    return true;
+                }
+                if (first == '\n' || (first == '\r' && i + 1 < end && buffer.getByte(i + 1) == '\n')) {
+                    return false; // the empty line ending the head: what follows is body
+                }
+                int eol = buffer.indexOf(i, end, (byte) '\n');
+                if (eol < 0) {
+                    return false;
+                }
+                i = eol + 1;
+            }
+            return false;
+        }
+
+        private void reject(ByteBuf buffer, List<Object> out, String why) {
+            rejected = true;
+            buffer.skipBytes(buffer.readableBytes());
+            HttpMessage invalid = createInvalidMessage();
+            invalid.setDecoderResult(DecoderResult.failure(new IllegalArgumentException(why)));
+            methods.add(((HttpRequest) invalid).method());
+            out.add(invalid);
         }
 
         boolean hasBufferedBytes() {

@@ -18,6 +18,9 @@ public interface UpstreamExchange {
     /** Response body; a {@code LastHttpContent} ends the response. Ownership passes to the callee. */
     void onResponseContent(HttpContent content);
 
+    /** The end of one read batch from the upstream: the moment to flush what was forwarded. */
+    void onUpstreamReadComplete();
+
     /** The upstream connection broke or timed out; the connection is already closed and detached. */
     void onUpstreamFailure(UpstreamFailure failure);
 

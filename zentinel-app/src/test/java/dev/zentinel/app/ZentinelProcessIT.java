@@ -147,6 +147,52 @@ class ZentinelProcessIT {
     }
 
     @Test
+    void aSecondSigtermWhileDrainingClosesTheRemainingConnectionsAndExitsZero() throws Exception {
+        int port = ports.next();
+        try (OriginServer origin = OriginServer.start("stuck")) {
+            ZentinelConfig config = ZentinelConfig.withRuntimeDirectory(runtime)
+                    .listener("http", port)
+                    .upstream("origin", origin.address())
+                    .proxyRoute("all", "/", "origin")
+                    .drainTimeout("10m");
+            try (ZentinelProcess zentinel = run("zentinel", config).awaitServing()) {
+                CompletableFuture<HttpResponse<String>> inFlight = http.getAsync(port, "/gate/stuck",
+                        Duration.ofSeconds(120));
+                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> origin.waitingAtGate() == 1);
+                zentinel.terminate();
+                Awaitility.await().atMost(Duration.ofSeconds(60))
+                        .until(() -> "draining".equals(zentinel.status().path("state").asText()));
+
+                zentinel.terminate();
+
+                assertThat(zentinel.awaitExit()).as(zentinel.stderr()).isZero();
+                assertThat(zentinel.stderr()).contains("closing the remaining connections now");
+                assertThat(inFlight).failsWithin(Duration.ofSeconds(60));
+                assertThat(origin.waitingAtGate()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void aStopDuringStartUpTakesEffectOnceStarted() {
+        ZentinelConfig config = ZentinelConfig.withRuntimeDirectory(runtime)
+                .listener("http", ports.next())
+                .respondRoute("all", "/", 200, "ok\n")
+                .warmupRequests(5_000_000)
+                .warmupTimeout("20s");
+        try (ZentinelProcess zentinel = run("zentinel", config)) {
+            Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> "starting".equals(zentinel.status().path("state").asText()));
+
+            CliResult stop = cli.run("stop", "--runtime-dir", runtime.toString());
+
+            assertThat(stop.exitCode()).as(stop.toString()).isZero();
+            assertThat(zentinel.awaitExit()).as(zentinel.stderr()).isZero();
+            assertThat(zentinel.stderr()).contains("stopping (stop command)");
+        }
+    }
+
+    @Test
     void aSecondRunWithTheSameRuntimeDirectoryIsRefused() {
         ZentinelConfig first = ZentinelConfig.withRuntimeDirectory(runtime)
                 .listener("http", ports.next())

@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class ControlServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
+    private static final Duration BIND_WAIT = Duration.ofSeconds(10);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final Path path;
@@ -81,7 +82,7 @@ public final class ControlServer implements AutoCloseable {
                     }
                 });
         ChannelFuture bound = bootstrap.bind(new DomainSocketAddress(temporary.toFile()));
-        if (!bound.awaitUninterruptibly(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!bound.awaitUninterruptibly(BIND_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
             bound.channel().close();
             throw new RuntimeDirectoryException("binding control socket " + temporary + " timed out");
         }

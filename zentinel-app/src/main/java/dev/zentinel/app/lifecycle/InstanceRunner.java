@@ -95,6 +95,8 @@ public final class InstanceRunner {
     /** Starts, serves until asked to stop, stops gracefully; returns the process exit code. */
     public int run() throws StartupException {
         Stopwatch startup = Stopwatch.start();
+        // From here on a signal asks for a graceful stop; one arriving during start-up takes effect once started.
+        ShutdownSignals.install(this::onSignal);
         log.info("zentinel {} starting: pid {}, generation {}, java {}, {} event loop threads",
                 ZentinelVersion.get(), self.pid(), launch.generation(), Runtime.version(),
                 settings.eventLoopThreads());
@@ -115,7 +117,6 @@ public final class InstanceRunner {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> removeRuntimeFiles(started.control(), pidFile),
                 "zentinel-runtime-files-cleanup"));
         state.transition(InstanceState.STARTING, InstanceState.SERVING);
-        ShutdownSignals.install(this::onSignal);
         UpgradeSignal.install(this::onUpgradeSignal);
         log.info("serving in {} ms: listeners {}, control socket {}, pid file {}", startup.millis(),
                 started.proxy().listenerAddresses(), layout.controlSocket(), layout.pidFile());
@@ -140,6 +141,8 @@ public final class InstanceRunner {
             if (launch.freshStart()) {
                 LiveInstanceGuard.refuseIfRunning(layout.controlSocket(), sockets, protocol,
                         settings.liveProbeTimeout());
+                // Published before the (possibly long) warm-up so that status shows "starting" and stop works.
+                control = bindControl(layout, sockets, controlGroup);
             }
             proxy = ProxyInstance.create(config, launch, settings.eventLoopThreads());
             status.attach(proxy);
@@ -148,8 +151,9 @@ public final class InstanceRunner {
                 takeOverFrom(launch.predecessor().get(), startupClock);
             }
             startAdmin(proxy);
-            control = ControlServer.bind(layout.controlSocket(), commands(), ControlServerSettings.defaults(),
-                    self.uid(), sockets, controlGroup, protocol);
+            if (control == null) {
+                control = bindControl(layout, sockets, controlGroup);
+            }
             upgrades = startUpgrades(proxy, layout, controlGroup);
             pidFile.write(self.pid());
             return new Started(proxy, control, upgrades);
@@ -165,6 +169,11 @@ public final class InstanceRunner {
             }
             throw e;
         }
+    }
+
+    private ControlServer bindControl(RuntimeLayout layout, DomainSockets sockets, EventLoopGroup controlGroup) {
+        return ControlServer.bind(layout.controlSocket(), commands(), ControlServerSettings.defaults(), self.uid(),
+                sockets, controlGroup, protocol);
     }
 
     private void openListeners(ProxyInstance proxy) throws StartupException {
@@ -260,11 +269,13 @@ public final class InstanceRunner {
         });
     }
 
-    /** Begins the graceful stop (idempotent) and describes it for the caller. */
+    /**
+     * Begins the graceful stop (idempotent) and describes it for the caller. Asked during
+     * start-up, the stop begins as soon as the instance has started.
+     */
     private JsonNode requestStop(String reason) {
-        if (state.transition(InstanceState.SERVING, InstanceState.DRAINING)) {
-            stopRequested.complete(reason);
-        }
+        stopRequested.complete(reason);
+        state.transition(InstanceState.SERVING, InstanceState.DRAINING);
         ObjectNode answer = protocol.mapper().createObjectNode();
         answer.put("pid", self.pid());
         answer.put("state", state.current().label());
@@ -284,6 +295,7 @@ public final class InstanceRunner {
 
     private void stop(String reason, Started started, PidFile pidFile) {
         Stopwatch stopping = Stopwatch.start();
+        state.transition(InstanceState.SERVING, InstanceState.DRAINING);
         Duration drainTimeout = config.upgrade().drainTimeout();
         log.info("stopping ({}): closing listeners, draining {} connections for at most {} ms", reason,
                 started.proxy().activeConnections(), drainTimeout.toMillis());

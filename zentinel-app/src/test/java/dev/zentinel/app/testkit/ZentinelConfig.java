@@ -23,6 +23,7 @@ public final class ZentinelConfig {
     private Integer adminPort;
     private String drainTimeout = "20s";
     private int warmupRequests = 100;
+    private String warmupTimeout = "10s";
     private boolean accessLog;
 
     private ZentinelConfig(Path runtimeDirectory) {
@@ -78,6 +79,11 @@ public final class ZentinelConfig {
         return this;
     }
 
+    public ZentinelConfig warmupTimeout(String duration) {
+        warmupTimeout = duration;
+        return this;
+    }
+
     public ZentinelConfig accessLog(boolean enabled) {
         accessLog = enabled;
         return this;
@@ -101,7 +107,8 @@ public final class ZentinelConfig {
         yaml.append("runtime: { directory: ").append(quote(runtimeDirectory.toString())).append(" }\n");
         yaml.append("access-log: { enabled: ").append(accessLog).append(", path: \"-\" }\n");
         yaml.append("upgrade: { drain-timeout: ").append(drainTimeout)
-                .append(", warmup-requests: ").append(warmupRequests).append(" }\n");
+                .append(", warmup-requests: ").append(warmupRequests)
+                .append(", warmup-timeout: ").append(warmupTimeout).append(" }\n");
         return yaml.toString();
     }
 

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.awaitility.Awaitility;
 
 /**
@@ -91,19 +93,35 @@ public final class ZentinelProcess implements AutoCloseable {
     }
 
     public ZentinelProcess awaitServing(Duration timeout) {
-        Awaitility.await("zentinel pid " + pid() + " serving")
+        awaitStatus("pid " + pid() + " serving",
+                status -> status.path("pid").asLong() == pid() && "serving".equals(status.path("state").asText()),
+                timeout);
+        return this;
+    }
+
+    /**
+     * Waits until the instance answering on the control socket (this process, or a successor it
+     * handed over to) reports a status matching {@code condition}, and returns that status.
+     * Fails early if this process exits while waiting.
+     */
+    public JsonNode awaitStatus(String description, Predicate<JsonNode> condition, Duration timeout) {
+        AtomicReference<JsonNode> matched = new AtomicReference<>();
+        Awaitility.await("zentinel status: " + description)
                 .atMost(timeout)
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> {
-                    if (!process.isAlive()) {
-                        throw new AssertionError("zentinel exited with " + process.exitValue()
-                                + " before serving; stderr:\n" + stderr());
-                    }
                     JsonNode status = tryStatus();
-                    return status != null && status.path("pid").asLong() == pid()
-                            && "serving".equals(status.path("state").asText());
+                    if (status != null && condition.test(status)) {
+                        matched.set(status);
+                        return true;
+                    }
+                    if (!process.isAlive()) {
+                        throw new AssertionError("zentinel pid " + pid() + " exited with " + process.exitValue()
+                                + " while waiting for " + description + "; stderr:\n" + stderr());
+                    }
+                    return false;
                 });
-        return this;
+        return matched.get();
     }
 
     /** The status over the control socket; fails the test if there is none. */

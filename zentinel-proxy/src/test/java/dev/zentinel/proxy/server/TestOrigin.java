@@ -53,6 +53,7 @@ import java.util.zip.CRC32;
  *   <li>{@code /early}: answers 413 at once, without reading the body</li>
  *   <li>{@code /hop}: response with hop-by-hop headers (Connection: x-hop, X-Hop, Keep-Alive, Upgrade)</li>
  *   <li>{@code /continue}: 100 Continue, then reads the body and answers "bytes=N"</li>
+ *   <li>{@code /close-after}: 200 without "Connection: close", then closes the connection</li>
  *   <li>{@code /stall}: sends response head and 1 byte of a 1 MiB body, then nothing</li>
  * </ul>
  */
@@ -87,6 +88,11 @@ public final class TestOrigin implements AutoCloseable {
     /** Connections accepted so far. */
     public int connections() {
         return connections.get();
+    }
+
+    /** Connections currently open. */
+    public int openConnections() {
+        return (int) children.stream().filter(Channel::isActive).count();
     }
 
     /** Request heads received so far. */
@@ -223,6 +229,10 @@ public final class TestOrigin implements AutoCloseable {
                     ctx.executor().schedule(() -> reply(ctx, text(HttpResponseStatus.OK, "slow " + ms), keepAlive), ms, TimeUnit.MILLISECONDS);
                     break;
                 }
+                case "/close-after":
+                    // Claims keep-alive, then closes anyway: a pooled connection dying under the proxy.
+                    ctx.writeAndFlush(text(HttpResponseStatus.OK, name)).addListener(ChannelFutureListener.CLOSE);
+                    break;
                 case "/hop": {
                     FullHttpResponse r = text(HttpResponseStatus.OK, "hop");
                     r.headers().set(HttpHeaderNames.CONNECTION, "x-hop");
@@ -276,47 +286,48 @@ public final class TestOrigin implements AutoCloseable {
     }
 
     /** Writes pattern bytes while the channel is writable; resumes on writability. */
-    private static final class Streamer {
+    private static final class Streamer extends ChannelInboundHandlerAdapter {
         private static final int PIECE = 64 * 1024;
         private final ChannelHandlerContext ctx;
         private final long total;
         private long sent;
+        private boolean done;
         private final byte[] buffer = new byte[PIECE];
 
         Streamer(ChannelHandlerContext ctx, long total) {
             this.ctx = ctx;
             this.total = total;
+            // Listen before writing, so no writability change can be missed.
+            ctx.pipeline().addLast(this);
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext c) {
+            if (c.channel().isWritable()) {
+                pump();
+            }
+            c.fireChannelWritabilityChanged();
         }
 
         void pump() {
+            if (done) {
+                return;
+            }
             while (sent < total && ctx.channel().isWritable()) {
                 int n = (int) Math.min(PIECE, total - sent);
                 Pattern.fill(buffer, sent, n);
                 sent += n;
                 ByteBuf piece = Unpooled.copiedBuffer(buffer, 0, n);
-                if (sent == total) {
-                    ctx.writeAndFlush(new DefaultLastHttpContent(piece));
-                    return;
-                }
-                ctx.write(new DefaultHttpContent(piece));
+                ctx.write(sent == total ? new DefaultLastHttpContent(piece) : new DefaultHttpContent(piece));
             }
-            if (total == 0) {
-                ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-                return;
+            if (sent == total) {
+                if (total == 0) {
+                    ctx.write(LastHttpContent.EMPTY_LAST_CONTENT);
+                }
+                done = true;
+                ctx.pipeline().remove(this);
             }
             ctx.flush();
-            if (sent < total) {
-                // Not writable: continue once the proxy reads again.
-                ctx.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void channelWritabilityChanged(ChannelHandlerContext c) {
-                        if (c.channel().isWritable()) {
-                            c.pipeline().remove(this);
-                            pump();
-                        }
-                    }
-                });
-            }
         }
     }
 

@@ -206,7 +206,7 @@ public final class InstanceRunner {
     private UpgradeService startUpgrades(ProxyInstance proxy, RuntimeLayout layout, EventLoopGroup group)
             throws StartupException {
         try {
-            return UpgradeService.start(handover, proxy.metrics().registry(), config.upgrade(),
+            return UpgradeService.start(handover, proxy.metrics(), config.upgrade(),
                     layout.handoffSocket(), launcher, runArguments, launch.generation(), group);
         } catch (UpgradeFailedException e) {
             throw new StartupException(e.getMessage(), e);

@@ -2,31 +2,24 @@ package dev.zentinel.app.upgrade;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import dev.zentinel.proxy.metrics.ProxyMetrics;
 import java.time.Duration;
 
-/** Upgrade figures for /metrics; registered in the proxy's registry so their counters survive upgrades too. */
+/** Upgrade figures for /metrics; counters made through the proxy's metrics so they continue across upgrades too. */
 public final class UpgradeMetrics {
 
     private final Counter upgrades;
     private final Histogram handoffDuration;
     private final Counter fdsPassed;
 
-    public UpgradeMetrics(PrometheusRegistry registry) {
-        upgrades = Counter.builder()
-                .name("zentinel_upgrades_total")
-                .help("Binary upgrades requested of this instance, by result")
-                .labelNames("result")
-                .register(registry);
+    public UpgradeMetrics(ProxyMetrics metrics) {
+        upgrades = metrics.counter("zentinel_upgrades_total", "Binary upgrades requested, by result", "result");
         handoffDuration = Histogram.builder()
                 .name("zentinel_handoff_duration_seconds")
                 .help("From upgrade request (or takeover connection) to the successor's READY")
                 .classicUpperBounds(0.25, 0.5, 1, 2, 4, 8, 16, 32, 64)
-                .register(registry);
-        fdsPassed = Counter.builder()
-                .name("zentinel_handoff_fds_passed_total")
-                .help("Listening sockets handed to successors")
-                .register(registry);
+                .register(metrics.registry());
+        fdsPassed = metrics.counter("zentinel_handoff_fds_passed_total", "Listening sockets handed to successors");
     }
 
     void succeeded(Duration took, int fds) {

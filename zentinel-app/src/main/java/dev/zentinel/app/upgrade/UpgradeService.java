@@ -4,7 +4,7 @@ import dev.zentinel.handoff.HandoffLimits;
 import dev.zentinel.handoff.HandoffListener;
 import dev.zentinel.proxy.config.UpgradeConfig;
 import io.netty.channel.EventLoopGroup;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import dev.zentinel.proxy.metrics.ProxyMetrics;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -38,7 +38,7 @@ public final class UpgradeService implements AutoCloseable {
      *                     empty when this process was not started by one (then requests must name it)
      * @param runArguments the {@code run} command line a successor gets (without the launcher)
      */
-    public static UpgradeService start(UpgradeHost host, PrometheusRegistry registry, UpgradeConfig config,
+    public static UpgradeService start(UpgradeHost host, ProxyMetrics metrics, UpgradeConfig config,
             Path handoffSocket, Optional<Path> launcher, List<String> runArguments, long generation,
             EventLoopGroup group) throws UpgradeFailedException {
         ScheduledExecutorService decisions = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -46,7 +46,7 @@ public final class UpgradeService implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        UpgradeCoordinator coordinator = new UpgradeCoordinator(host, new UpgradeMetrics(registry), decisions,
+        UpgradeCoordinator coordinator = new UpgradeCoordinator(host, new UpgradeMetrics(metrics), decisions,
                 config.readinessTimeout(), config.maxDrainingGenerations(), launcher, runArguments, handoffSocket,
                 generation);
         try {

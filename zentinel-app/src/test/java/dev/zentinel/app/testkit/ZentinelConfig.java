@@ -24,6 +24,7 @@ public final class ZentinelConfig {
     private String drainTimeout = "20s";
     private int warmupRequests = 100;
     private String warmupTimeout = "10s";
+    private String readinessTimeout = "60s";
     private boolean accessLog;
 
     private ZentinelConfig(Path runtimeDirectory) {
@@ -84,6 +85,11 @@ public final class ZentinelConfig {
         return this;
     }
 
+    public ZentinelConfig readinessTimeout(String duration) {
+        readinessTimeout = duration;
+        return this;
+    }
+
     public ZentinelConfig accessLog(boolean enabled) {
         accessLog = enabled;
         return this;
@@ -108,7 +114,8 @@ public final class ZentinelConfig {
         yaml.append("access-log: { enabled: ").append(accessLog).append(", path: \"-\" }\n");
         yaml.append("upgrade: { drain-timeout: ").append(drainTimeout)
                 .append(", warmup-requests: ").append(warmupRequests)
-                .append(", warmup-timeout: ").append(warmupTimeout).append(" }\n");
+                .append(", warmup-timeout: ").append(warmupTimeout)
+                .append(", readiness-timeout: ").append(readinessTimeout).append(" }\n");
         return yaml.toString();
     }
 

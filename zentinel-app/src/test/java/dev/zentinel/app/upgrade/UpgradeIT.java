@@ -1,0 +1,514 @@
+package dev.zentinel.app.upgrade;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.zentinel.app.control.ControlClient;
+import dev.zentinel.app.control.ControlProtocol;
+import dev.zentinel.app.control.ControlRequest;
+import dev.zentinel.app.control.ControlResponse;
+import dev.zentinel.app.control.DomainSockets;
+import dev.zentinel.app.testkit.CliResult;
+import dev.zentinel.app.testkit.Distribution;
+import dev.zentinel.app.testkit.FreePorts;
+import dev.zentinel.app.testkit.OriginServer;
+import dev.zentinel.app.testkit.ZentinelCli;
+import dev.zentinel.app.testkit.ZentinelConfig;
+import dev.zentinel.app.testkit.ZentinelProcess;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Binary upgrades with real JVM processes of the distribution and real traffic: every request
+ * the load clients send is counted, none is retried, and every test asserts that none failed.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class UpgradeIT {
+
+    private static final Duration UPGRADE_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration TRAFFIC_TIMEOUT = Duration.ofSeconds(60);
+    private static final int LOAD_CONNECTIONS = 8;
+
+    private final Distribution distribution = Distribution.fromSystemProperty();
+    private final FreePorts ports = new FreePorts();
+    /** Every zentinel pid a test saw, so none outlives it. */
+    private final Set<Long> pids = ConcurrentHashMap.newKeySet();
+
+    @TempDir
+    Path temp;
+
+    private ZentinelCli cli;
+    private OriginServer origin;
+    private Path configFile;
+    private int httpPort;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        cli = new ZentinelCli(distribution, temp, Map.of());
+        origin = OriginServer.start("app");
+        configFile = temp.resolve("zentinel.yaml");
+        httpPort = ports.next();
+    }
+
+    @AfterEach
+    void tearDown() {
+        for (long pid : pids) {
+            ProcessHandle.of(pid).ifPresent(p -> {
+                p.destroyForcibly();
+                p.onExit().orTimeout(30, TimeUnit.SECONDS).exceptionally(e -> null).join();
+            });
+        }
+        origin.close();
+    }
+
+    private ZentinelConfig baseConfig() {
+        return ZentinelConfig.withRuntimeDirectory(temp.resolve("run"))
+                .listener("http", httpPort)
+                .upstream("app", origin.address())
+                .proxyRoute("app", "/app", "app")
+                .respondRoute("fallback", "/", 200, "fallback\n")
+                .warmupRequests(200)
+                .drainTimeout("30s");
+    }
+
+    private ZentinelProcess start(ZentinelConfig config) {
+        ZentinelProcess process = ZentinelProcess.run(distribution, temp, "gen1", config, configFile, Map.of());
+        pids.add(process.pid());
+        process.awaitServing();
+        return process;
+    }
+
+    private CliResult upgrade(String... extra) {
+        List<String> args = new ArrayList<>(List.of("upgrade", "--config", configFile.toString()));
+        args.addAll(List.of(extra));
+        return cli.run(UPGRADE_TIMEOUT, args.toArray(String[]::new));
+    }
+
+    /** Runs a successful upgrade and returns the new instance's status. */
+    private JsonNode upgradeOk(ZentinelProcess first, String... extra) {
+        long before = status().path("generation").asLong();
+        CliResult result = upgrade(extra);
+        assertThat(result.exitCode()).as("upgrade: %s", result).isZero();
+        assertThat(result.stdout()).contains("upgraded: pid").contains(" -> ");
+        JsonNode status = awaitStatus("generation " + (before + 1) + " serving",
+                s -> s.path("generation").asLong() == before + 1 && "serving".equals(s.path("state").asText()));
+        pids.add(status.path("pid").asLong());
+        return status;
+    }
+
+    /**
+     * Polls status on the control socket, whichever generation answers it; across a handover
+     * there is a moment with no socket, which simply means "not yet".
+     */
+    private JsonNode awaitStatus(String description, java.util.function.Predicate<JsonNode> condition) {
+        java.util.concurrent.atomic.AtomicReference<JsonNode> matched = new java.util.concurrent.atomic.AtomicReference<>();
+        Awaitility.await("status: " + description).atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    JsonNode status = statusOrNull();
+                    if (status != null && condition.test(status)) {
+                        matched.set(status);
+                        return true;
+                    }
+                    return false;
+                });
+        return matched.get();
+    }
+
+    private JsonNode statusOrNull() {
+        try (ControlClient client = new ControlClient(DomainSockets.detect(), new ControlProtocol())) {
+            ControlResponse response = client.send(temp.resolve("run/control.sock"), ControlRequest.of("status"),
+                    Duration.ofSeconds(10));
+            return response.ok() ? response.result() : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private JsonNode status() {
+        JsonNode status = statusOrNull();
+        assertThat(status).as("status answered").isNotNull();
+        return status;
+    }
+
+    private static void awaitMoreTraffic(CountingLoad load, long atLeast) {
+        long target = load.succeeded() + atLeast;
+        Awaitility.await("traffic flowing").atMost(TRAFFIC_TIMEOUT).until(() -> load.succeeded() >= target);
+    }
+
+    private static void assertNoneFailed(CountingLoad load) {
+        assertThat(load.failed()).as("failed requests, samples: %s", load.failureSamples()).isZero();
+        assertThat(load.succeeded()).isPositive();
+    }
+
+    private InetSocketAddress http() {
+        return new InetSocketAddress("127.0.0.1", httpPort);
+    }
+
+    @Test
+    void fiveUpgradesUnderKeepAliveLoadDropNothing() throws Exception {
+        fiveUpgradesUnderLoad(CountingLoad.Mode.KEEP_ALIVE);
+    }
+
+    @Test
+    void fiveUpgradesUnderConnectionCloseLoadDropNothing() throws Exception {
+        fiveUpgradesUnderLoad(CountingLoad.Mode.CLOSE);
+    }
+
+    private void fiveUpgradesUnderLoad(CountingLoad.Mode mode) throws Exception {
+        ZentinelProcess first = start(baseConfig());
+        CountingLoad load = new CountingLoad(http(), mode, LOAD_CONNECTIONS, "/app/load").start();
+        try {
+            awaitMoreTraffic(load, 100);
+            long previousPid = first.pid();
+            for (int i = 0; i < 5; i++) {
+                JsonNode status = upgradeOk(first);
+                long pid = status.path("pid").asLong();
+                assertThat(pid).isNotEqualTo(previousPid);
+                previousPid = pid;
+                awaitMoreTraffic(load, 100);
+            }
+            // Counters continue across generations instead of restarting.
+            JsonNode last = status();
+            assertThat(last.path("generation").asLong()).isEqualTo(6);
+        } finally {
+            load.close();
+        }
+        assertNoneFailed(load);
+        assertThat(first.awaitExit()).as("first generation exits after draining").isZero();
+    }
+
+    @Test
+    void longDownloadStartedBeforeAnUpgradeCompletesByteExact() throws Exception {
+        long size = 48L * 1024 * 1024;
+        try (SlowDownloadOrigin slow = SlowDownloadOrigin.start(size, 40)) {
+            ZentinelConfig config = baseConfig()
+                    .upstream("slow", slow.address())
+                    .proxyRoute("download", "/download", "slow");
+            ZentinelProcess first = start(config);
+            CompletableFuture<Long> download = CompletableFuture.supplyAsync(() -> downloadAndVerify(size));
+            Awaitility.await("download under way").atMost(TRAFFIC_TIMEOUT)
+                    .until(() -> status().path("connections").asLong() >= 1);
+            try (CountingLoad load = new CountingLoad(http(), CountingLoad.Mode.KEEP_ALIVE, 2, "/app/x").start()) {
+                awaitMoreTraffic(load, 20);
+                JsonNode status = upgradeOk(first);
+                assertThat(download).as("download still running after the upgrade").isNotDone();
+                assertThat(status.path("draining").size()).as("old generation listed as draining").isEqualTo(1);
+                awaitMoreTraffic(load, 50);
+                load.close();
+                assertNoneFailed(load);
+            }
+            assertThat(download.get(5, TimeUnit.MINUTES)).isEqualTo(size);
+            assertThat(first.awaitExit()).isZero();
+        }
+    }
+
+    /** Reads the whole body over a raw socket and checks every byte against the origin's pattern. */
+    private long downloadAndVerify(long size) {
+        try (Socket socket = new Socket()) {
+            socket.connect(http(), 10_000);
+            socket.setSoTimeout(60_000);
+            OutputStream out = socket.getOutputStream();
+            out.write("GET /download/big HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    throw new AssertionError("closed inside the response head: " + head);
+                }
+                head.append((char) b);
+            }
+            assertThat(head.toString()).startsWith("HTTP/1.1 200");
+            byte[] buffer = new byte[64 * 1024];
+            long offset = 0;
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                for (int i = 0; i < n; i++) {
+                    if (buffer[i] != SlowDownloadOrigin.byteAt(offset + i)) {
+                        throw new AssertionError("byte " + (offset + i) + " differs");
+                    }
+                }
+                offset += n;
+            }
+            return offset;
+        } catch (IOException e) {
+            throw new AssertionError("download failed: " + e, e);
+        }
+    }
+
+    @Test
+    void failedSuccessorsLeaveTheOldServing() throws Exception {
+        ZentinelConfig config = baseConfig().readinessTimeout("8s");
+        ZentinelProcess first = start(config);
+        CountingLoad load = new CountingLoad(http(), CountingLoad.Mode.KEEP_ALIVE, 4, "/app/f").start();
+        try {
+            awaitMoreTraffic(load, 50);
+
+            CliResult crashed = upgrade("--exec", script("crash", "exit 3"));
+            assertThat(crashed.exitCode()).as("%s", crashed).isNotZero();
+            assertThat(crashed.stderr()).contains("exited with status 3");
+            assertStillServing(first, load);
+
+            CliResult garbage = upgrade("--exec", script("garbage",
+                    "exec java " + garbageSender() + " \"$ZENTINEL_HANDOFF_SOCKET\""));
+            assertThat(garbage.exitCode()).as("%s", garbage).isNotZero();
+            assertStillServing(first, load);
+
+            CliResult neverConnects = upgrade("--exec", script("hang", "exec sleep 300"));
+            assertThat(neverConnects.exitCode()).as("%s", neverConnects).isNotZero();
+            assertThat(neverConnects.stderr()).contains("not ready within");
+            assertStillServing(first, load);
+
+            // Connects and takes the fds, then is too slow: the old one kills it and serves on.
+            config.warmupRequests(10_000_000).warmupTimeout("60s").writeTo(configFile);
+            CompletableFuture<CliResult> slow = CompletableFuture.supplyAsync(this::upgrade);
+            Awaitility.await("slow successor in flight").atMost(TRAFFIC_TIMEOUT)
+                    .until(() -> "upgrading".equals(status().path("state").asText()));
+            CliResult second = upgrade();
+            assertThat(second.exitCode()).as("a second upgrade while one is in flight: %s", second).isNotZero();
+            assertThat(second.stderr()).contains("already in flight");
+            CliResult slowResult = slow.get(3, TimeUnit.MINUTES);
+            assertThat(slowResult.exitCode()).as("%s", slowResult).isNotZero();
+            assertThat(slowResult.stderr()).contains("not ready within");
+            assertStillServing(first, load);
+
+            Files.writeString(configFile, "listeners: [ { name: http, address: nowhere } ]\nbogus: 1\n");
+            CliResult rejected = upgrade();
+            assertThat(rejected.exitCode()).as("%s", rejected).isNotZero();
+            assertThat(rejected.stderr()).contains("configuration rejected");
+            assertStillServing(first, load);
+
+            baseConfig().readinessTimeout("60s").writeTo(configFile);
+            JsonNode upgraded = upgradeOk(first);
+            assertThat(upgraded.path("pid").asLong()).isNotEqualTo(first.pid());
+            awaitMoreTraffic(load, 50);
+        } finally {
+            load.close();
+        }
+        assertNoneFailed(load);
+    }
+
+    private void assertStillServing(ZentinelProcess first, CountingLoad load) {
+        JsonNode status = awaitStatus("old instance serving again", s -> "serving".equals(s.path("state").asText()));
+        assertThat(status.path("pid").asLong()).isEqualTo(first.pid());
+        assertThat(status.path("generation").asLong()).isEqualTo(1);
+        awaitMoreTraffic(load, 20);
+    }
+
+    private String script(String name, String body) throws IOException {
+        Path file = temp.resolve(name + ".sh");
+        Files.writeString(file, "#!/bin/sh\n" + body + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+        return file.toString();
+    }
+
+    /** A single-file Java program that connects to the handoff socket and writes an HTTP request instead. */
+    private String garbageSender() throws IOException {
+        Path file = temp.resolve("Garbage.java");
+        Files.writeString(file, """
+                import java.net.UnixDomainSocketAddress;
+                import java.nio.ByteBuffer;
+                import java.nio.channels.SocketChannel;
+                public class Garbage {
+                    public static void main(String[] args) throws Exception {
+                        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(args[0]))) {
+                            ch.write(ByteBuffer.wrap("GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n".getBytes()));
+                            ch.read(ByteBuffer.allocate(1024));
+                        }
+                    }
+                }
+                """);
+        return file.toString();
+    }
+
+    @Test
+    void successorServesAloneWhenTheOldIsKilledAfterHandingOver() throws Exception {
+        ZentinelConfig config = baseConfig();
+        ZentinelProcess first = start(config);
+        // A long warm-up keeps the successor between "fds received" and READY long enough to kill the old one.
+        config.warmupRequests(10_000_000).warmupTimeout("8s").writeTo(configFile);
+        CompletableFuture<CliResult> upgrading = CompletableFuture.supplyAsync(this::upgrade);
+        Awaitility.await("successor received the listeners").atMost(Duration.ofMinutes(2))
+                .until(() -> first.stdout().contains("received 1 listener(s)")
+                        || first.stderr().contains("received 1 listener(s)"));
+        first.process().destroyForcibly();
+        assertThat(first.awaitExit()).isNotZero();
+        // The CLI loses its connection to the old process: it cannot report success.
+        assertThat(upgrading.get(3, TimeUnit.MINUTES).exitCode()).isNotZero();
+        JsonNode alone = awaitStatus("successor serving alone", s -> s.path("generation").asLong() == 2
+                && "serving".equals(s.path("state").asText()));
+        pids.add(alone.path("pid").asLong());
+        try (CountingLoad load = new CountingLoad(http(), CountingLoad.Mode.KEEP_ALIVE, 2, "/app/alone").start()) {
+            awaitMoreTraffic(load, 50);
+            load.close();
+            assertNoneFailed(load);
+        }
+    }
+
+    @Test
+    void upgradeAddsOneListenerAndRemovesAnother() throws Exception {
+        int oldPort = ports.next();
+        int newPort = ports.next();
+        ZentinelProcess first = start(baseConfig().listener("legacy", oldPort));
+        assertThat(get(oldPort)).contains("200");
+        baseConfig().listener("fresh", newPort).writeTo(configFile);
+        try (CountingLoad load = new CountingLoad(http(), CountingLoad.Mode.KEEP_ALIVE, 2, "/app/l").start()) {
+            awaitMoreTraffic(load, 20);
+            JsonNode status = upgradeOk(first);
+            List<String> names = new ArrayList<>();
+            status.path("listeners").forEach(l -> names.add(l.path("name").asText()));
+            assertThat(names).containsExactlyInAnyOrder("http", "fresh");
+            awaitMoreTraffic(load, 20);
+            load.close();
+            assertNoneFailed(load);
+        }
+        assertThat(get(newPort)).contains("200");
+        assertThat(first.awaitExit()).isZero();
+        assertThatThrownBy(() -> get(oldPort)).isInstanceOf(ConnectException.class);
+    }
+
+    private static String get(int port) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+
+    @Test
+    void upgradesAcrossJdks() throws Exception {
+        Path jdk25 = otherJdk();
+        assumeThat(jdk25).as("a JDK 25 (ZENTINEL_TEST_JDK25 or /usr/lib/jvm/temurin-25-jdk-*) is needed "
+                + "for the JDK 17 -> 25 -> 17 upgrade test").isNotNull();
+        Path jdk17 = Path.of(System.getProperty("java.home"));
+        ZentinelProcess first = start(baseConfig());
+        try (CountingLoad load = new CountingLoad(http(), CountingLoad.Mode.KEEP_ALIVE, 4, "/app/jdk").start()) {
+            awaitMoreTraffic(load, 50);
+            upgradeOk(first, "--java-home", jdk25.toString());
+            assertThat(javaVersionOfServingPid()).startsWith("25");
+            awaitMoreTraffic(load, 50);
+            upgradeOk(first, "--java-home", jdk17.toString());
+            assertThat(javaVersionOfServingPid()).isEqualTo(Runtime.version().feature() + "");
+            awaitMoreTraffic(load, 50);
+            load.close();
+            assertNoneFailed(load);
+        }
+    }
+
+    private String javaVersionOfServingPid() throws IOException {
+        long pid = status().path("pid").asLong();
+        String cmdline = Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ');
+        String java = cmdline.split(" ")[0];
+        Path release = Path.of(java).toRealPath().getParent().getParent().resolve("release");
+        String text = Files.readString(release);
+        String version = text.replaceAll("(?s).*JAVA_VERSION=\"([^\"]+)\".*", "$1");
+        return version.split("\\.")[0];
+    }
+
+    private static Path otherJdk() throws IOException {
+        String env = System.getenv("ZENTINEL_TEST_JDK25");
+        if (env != null && Files.isExecutable(Path.of(env, "bin/java"))) {
+            return Path.of(env);
+        }
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (!Files.isDirectory(jvms)) {
+            return null;
+        }
+        try (var dirs = Files.list(jvms)) {
+            return dirs.filter(d -> d.getFileName().toString().matches(".*-25(-|\\.).*|.*-25"))
+                    .filter(d -> Files.isExecutable(d.resolve("bin/java")))
+                    .findFirst().orElse(null);
+        }
+    }
+
+    @Test
+    void burstOfNewConnectionsDuringTheHandoffIsServed() throws Exception {
+        ZentinelProcess first = start(baseConfig());
+        CompletableFuture<CliResult> upgrading = CompletableFuture.supplyAsync(this::upgrade);
+        AtomicLong served = new AtomicLong();
+        List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // Open connections in waves for as long as the upgrade runs, each sending one request.
+        int waves = 0;
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(32);
+        try {
+        while (!upgrading.isDone() && waves < 400) {
+            List<CompletableFuture<Void>> wave = new ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                wave.add(CompletableFuture.runAsync(() -> {
+                    try {
+                        String answer = get(httpPort);
+                        if (answer.startsWith("HTTP/1.1 200")) {
+                            served.incrementAndGet();
+                        } else {
+                            failures.add(answer.lines().findFirst().orElse("empty"));
+                        }
+                    } catch (IOException e) {
+                        failures.add(e.toString());
+                    }
+                }, clients));
+            }
+            CompletableFuture.allOf(wave.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+            waves++;
+        }
+        } finally {
+            clients.shutdownNow();
+        }
+        CliResult result = upgrading.get(3, TimeUnit.MINUTES);
+        assertThat(result.exitCode()).as("%s", result).isZero();
+        assertThat(failures).as("failed connections").isEmpty();
+        assertThat(served.get()).isGreaterThanOrEqualTo(32);
+        pids.add(status().path("pid").asLong());
+    }
+
+    @Test
+    void takeoverAndSignalTriggeredUpgrades() throws Exception {
+        ZentinelProcess first = start(baseConfig());
+        try (CountingLoad load = new CountingLoad(http(), CountingLoad.Mode.KEEP_ALIVE, 4, "/app/t").start()) {
+            awaitMoreTraffic(load, 50);
+            ZentinelProcess second = ZentinelProcess.start(distribution, temp, "takeover", temp.resolve("run/control.sock"),
+                    Map.of(), "run", "--config", configFile.toString(), "--takeover");
+            pids.add(second.pid());
+            second.awaitServing();
+            assertThat(status().path("generation").asLong()).isEqualTo(2);
+            assertThat(first.awaitExit()).isZero();
+            awaitMoreTraffic(load, 50);
+
+            second.signal("HUP");
+            JsonNode third = awaitStatus("generation 3 after SIGHUP",
+                    s -> s.path("generation").asLong() == 3 && "serving".equals(s.path("state").asText()));
+            pids.add(third.path("pid").asLong());
+            assertThat(second.awaitExit()).isZero();
+            awaitMoreTraffic(load, 50);
+            load.close();
+            assertNoneFailed(load);
+        }
+    }
+}

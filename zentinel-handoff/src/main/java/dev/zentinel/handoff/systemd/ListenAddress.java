@@ -44,20 +44,12 @@ record ListenAddress(String text, List<InetAddress> addresses, int port) {
     }
 
     /**
-     * True when the socket is bound to this address: same port and one of the resolved addresses.
-     * The IPv4 and IPv6 wildcards count as the same address, because systemd's "ListenStream=8080"
-     * binds a dual-stack [::]:8080 that serves what "0.0.0.0:8080" means in a config.
+     * True when the socket is bound to this address: same port and exactly one of the resolved
+     * addresses. This is the rule {@code ListenerAdopter.adopt} enforces, so a socket matched here is
+     * one the adopter accepts. Wildcards are not folded together: systemd's "ListenStream=8080" binds
+     * [::]:8080, which matches a configured "[::]:8080", not "0.0.0.0:8080".
      */
     boolean matches(InetSocketAddress local) {
-        if (local == null || port == 0 || local.getPort() != port) {
-            return false;
-        }
-        InetAddress bound = local.getAddress();
-        for (InetAddress candidate : addresses) {
-            if (candidate.equals(bound) || (candidate.isAnyLocalAddress() && bound.isAnyLocalAddress())) {
-                return true;
-            }
-        }
-        return false;
+        return local != null && local.getPort() == port && addresses.contains(local.getAddress());
     }
 }

@@ -1,5 +1,6 @@
 package dev.zentinel.handoff.systemd;
 
+import dev.zentinel.handoff.ListenerAdopter;
 import dev.zentinel.handoff.ListenerEntry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -10,7 +11,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +41,7 @@ public final class ActivatedLineServerMain {
         }
         String line = "fd=" + socket.fdNumber() + " name=" + socket.name() + " pid=" + pid + "\n";
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        ServerChannel listener = new EpollServerSocketChannel(socket.fdNumber());
+        ServerChannel listener = ListenerAdopter.adopt(socket.fd(), http);
         new ServerBootstrap()
                 .group(group)
                 .channelFactory(() -> listener)

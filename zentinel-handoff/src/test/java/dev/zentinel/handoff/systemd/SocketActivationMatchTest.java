@@ -54,10 +54,14 @@ class SocketActivationMatchTest {
     }
 
     @Test
-    void wildcardAddressesOfEitherFamilyMatch() throws Exception {
-        ActivatedSocket any = listening("unknown", "0.0.0.0", false);
+    void wildcardsMatchOnlyTheSameWildcard() throws Exception {
+        // What systemd's "ListenStream=8080" creates: a dual-stack socket bound to [::].
+        ActivatedSocket any = listening("unknown", "::", false);
         assertThat(SocketActivation.match(List.of(any), List.of(new ListenerEntry("http", "[::]:" + port(any)))))
                 .containsOnlyKeys("http");
+        // The same rule as ListenerAdopter.adopt: the IPv4 wildcard is another address.
+        assertThatThrownBy(() -> SocketActivation.match(List.of(any), List.of(new ListenerEntry("http", "0.0.0.0:" + port(any)))))
+                .isInstanceOf(HandoffException.class).hasMessageContaining("matches no configured listener");
     }
 
     @Test

@@ -63,7 +63,7 @@ public final class ListenerAdopter {
         } catch (UnknownHostException e) {
             throw new HandoffException("listener '" + expected.name() + "': cannot resolve host '" + want.host() + "'", e);
         }
-        if (Arrays.stream(wanted).noneMatch(a -> a.equals(local.getAddress()))) {
+        if (Arrays.stream(wanted).noneMatch(a -> sameHost(a, local.getAddress()))) {
             throw new HandoffException("listener '" + expected.name() + "': inherited socket is bound to " + format(local)
                     + ", expected " + expected.address() + " (resolves to " + Arrays.toString(wanted) + ")");
         }
@@ -125,6 +125,17 @@ public final class ListenerAdopter {
         } catch (IOException e) {
             throw new HandoffException(what + " is not a socket: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Wildcards are interchangeable: Netty binds a configured 0.0.0.0 on a dual-stack IPv6 socket,
+     * whose local address then reads back as ::.
+     */
+    private static boolean sameHost(InetAddress configured, InetAddress bound) {
+        if (configured.isAnyLocalAddress() && bound != null && bound.isAnyLocalAddress()) {
+            return true;
+        }
+        return configured.equals(bound);
     }
 
     static String format(InetSocketAddress a) {

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * JSON payloads of the control messages. Unknown fields are ignored (a newer peer may add
- * optional ones); missing or malformed required fields are a protocol error.
+ * optional ones); every field of a protocol v1 payload is required, and a missing or malformed
+ * one is a protocol error. (A field added by a later version must be read as optional.)
  */
 final class Messages {
 
@@ -17,6 +18,7 @@ final class Messages {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
             .build();
 
     record Hello(int pid, String version, List<Integer> protocolVersions, List<Integer> snapshotVersions) {

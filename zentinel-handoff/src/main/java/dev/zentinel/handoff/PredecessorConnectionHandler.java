@@ -140,7 +140,10 @@ final class PredecessorConnectionHandler extends SimpleChannelInboundHandler<Obj
         if (o.generation() < 0) {
             throw new HandoffProtocolException("OFFER has negative generation " + o.generation());
         }
-        List<ListenerEntry> entries = o.listeners() == null ? List.of() : o.listeners();
+        if (o.listeners() == null) {
+            throw new HandoffProtocolException("OFFER has no listener table");
+        }
+        List<ListenerEntry> entries = o.listeners();
         if (entries.size() > limits.maxListeners()) {
             throw new HandoffProtocolException("OFFER lists " + entries.size() + " listeners, the limit is " + limits.maxListeners());
         }

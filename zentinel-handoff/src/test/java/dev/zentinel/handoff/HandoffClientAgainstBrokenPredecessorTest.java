@@ -38,6 +38,11 @@ class HandoffClientAgainstBrokenPredecessorTest extends HandoffTestSupport {
     }
 
     @Test
+    void anOfferWithoutItsGeneration() throws Exception {
+        assertClientFails(RawPeer.frame(1, 2, OFFER_ONE.replace("\"generation\":3,", "")), "malformed OFFER");
+    }
+
+    @Test
     void anOfferWithoutTheSnapshot() throws Exception {
         assertClientFails(RawPeer.frame(1, 2, OFFER_ONE), "no SNAPSHOT");
     }

@@ -65,6 +65,12 @@ class HandoffProtocolAbuseTest extends HandoffTestSupport {
     }
 
     @Test
+    void aHelloWithoutARequiredFieldIsRejected() throws Exception {
+        assertRejected(RawPeer.frame(1, HELLO, "{\"version\":\"x\",\"protocolVersions\":[1],\"snapshotVersions\":[1]}"),
+                "malformed HELLO");
+    }
+
+    @Test
     void aHelloWithNoCommonProtocolVersionIsAnsweredWithRefused() throws Exception {
         try (RawPeer peer = RawPeer.connect(socketPath())) {
             peer.send(RawPeer.frame(1, HELLO, "{\"pid\":1,\"version\":\"9.0\",\"protocolVersions\":[7,8],\"snapshotVersions\":[1,2],\"future\":true}"));

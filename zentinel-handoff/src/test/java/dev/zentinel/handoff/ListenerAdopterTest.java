@@ -31,6 +31,29 @@ class ListenerAdopterTest extends HandoffTestSupport {
     }
 
     @Test
+    void wildcardAddressesMatchAsConfigured() throws Exception {
+        for (String host : new String[] {"0.0.0.0", "::"}) {
+            Socket bare = Socket.newSocketStream();
+            ServerChannel adopted = null;
+            try {
+                bare.bind(new InetSocketAddress(host, 0));
+                bare.listen(16);
+                int port = bare.localAddress().getPort();
+                String address = host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
+                adopted = ListenerAdopter.adopt(bare, new ListenerEntry("any", address));
+                assertThat(((InetSocketAddress) adopted.localAddress()).getPort()).isEqualTo(port);
+            } finally {
+                // Once adopted, the channel owns the descriptor: close exactly one of them.
+                if (adopted != null) {
+                    adopted.unsafe().closeForcibly();
+                } else {
+                    bare.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void rejectsAWrongPortOrHostAndLeavesTheDescriptorOpen() throws Exception {
         Channel listener = oldTcpListener();
         int port = TcpListeners.port(listener);

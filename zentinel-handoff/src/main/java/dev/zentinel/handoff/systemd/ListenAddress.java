@@ -44,12 +44,21 @@ record ListenAddress(String text, List<InetAddress> addresses, int port) {
     }
 
     /**
-     * True when the socket is bound to this address: same port and exactly one of the resolved
-     * addresses. This is the rule {@code ListenerAdopter.adopt} enforces, so a socket matched here is
-     * one the adopter accepts. Wildcards are not folded together: systemd's "ListenStream=8080" binds
-     * [::]:8080, which matches a configured "[::]:8080", not "0.0.0.0:8080".
+     * True when the socket is bound to this address: same port and one of the resolved addresses,
+     * by the rule {@code ListenerAdopter.adopt} enforces, so a socket matched here is one the adopter
+     * accepts. The IPv4 and IPv6 wildcards count as the same address: systemd's "ListenStream=8080"
+     * and Netty's bind of "0.0.0.0:8080" both make a dual-stack socket that reads back as [::]:8080.
      */
     boolean matches(InetSocketAddress local) {
-        return local != null && local.getPort() == port && addresses.contains(local.getAddress());
+        if (local == null || local.getPort() != port) {
+            return false;
+        }
+        InetAddress bound = local.getAddress();
+        for (InetAddress candidate : addresses) {
+            if (candidate.equals(bound) || (candidate.isAnyLocalAddress() && bound != null && bound.isAnyLocalAddress())) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.zentinel.handoff.HandoffException;
+import dev.zentinel.handoff.ListenerAdopter;
 import dev.zentinel.handoff.ListenerEntry;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.Socket;
@@ -54,13 +56,17 @@ class SocketActivationMatchTest {
     }
 
     @Test
-    void wildcardsMatchOnlyTheSameWildcard() throws Exception {
+    void wildcardsOfEitherFamilyMatchAsTheAdopterAccepts() throws Exception {
         // What systemd's "ListenStream=8080" creates: a dual-stack socket bound to [::].
         ActivatedSocket any = listening("unknown", "::", false);
+        ListenerEntry v4 = new ListenerEntry("http", "0.0.0.0:" + port(any));
         assertThat(SocketActivation.match(List.of(any), List.of(new ListenerEntry("http", "[::]:" + port(any)))))
                 .containsOnlyKeys("http");
-        // The same rule as ListenerAdopter.adopt: the IPv4 wildcard is another address.
-        assertThatThrownBy(() -> SocketActivation.match(List.of(any), List.of(new ListenerEntry("http", "0.0.0.0:" + port(any)))))
+        assertThat(SocketActivation.match(List.of(any), List.of(v4))).containsOnlyKeys("http");
+        ServerChannel adopted = ListenerAdopter.adopt(any.fd(), v4);
+        assertThat(adopted.isOpen()).isTrue();
+        // A wildcard never matches a specific address.
+        assertThatThrownBy(() -> SocketActivation.match(List.of(any), List.of(new ListenerEntry("http", "127.0.0.1:" + port(any)))))
                 .isInstanceOf(HandoffException.class).hasMessageContaining("matches no configured listener");
     }
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import dev.zentinel.handoff.systemd.SystemdEnvironment;
 
 /**
  * Starts the successor process. It shares our stdout/stderr (so its start-up is visible where
@@ -24,6 +25,9 @@ public final class SuccessorProcess {
             throw new IllegalArgumentException("successor command must name a program, got " + command);
         }
         ProcessBuilder pb = new ProcessBuilder(List.copyOf(command));
+        // LISTEN_* and WATCHDOG_PID describe this process; a successor that inherited them would
+        // mistake them for its own (and never ping systemd's watchdog).
+        SystemdEnvironment.stripPerProcessVariables(pb.environment());
         if (extraEnv != null) {
             pb.environment().putAll(extraEnv);
         }

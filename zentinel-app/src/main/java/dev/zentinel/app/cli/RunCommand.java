@@ -6,6 +6,7 @@ import dev.zentinel.app.lifecycle.Launch;
 import dev.zentinel.app.lifecycle.RunSettings;
 import dev.zentinel.app.lifecycle.StartupException;
 import dev.zentinel.app.runtime.RuntimeLayout;
+import dev.zentinel.app.systemd.ActivatedListeners;
 import dev.zentinel.app.upgrade.InheritedListeners;
 import dev.zentinel.app.upgrade.SuccessorCommand;
 import dev.zentinel.app.upgrade.Succession;
@@ -17,6 +18,7 @@ import dev.zentinel.proxy.config.ProxyConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -68,7 +70,7 @@ final class RunCommand implements Callable<Integer> {
                 ? Optional.of(new RuntimeLayout(loaded.runtime().directory()).handoffSocket())
                 : spawnedBy;
         RunSettings settings = threads == 0 ? RunSettings.defaults() : RunSettings.withThreads(threads);
-        Launch launch = handoffSocket.isPresent() ? successorLaunch(loaded, handoffSocket.get()) : Launch.fresh();
+        Launch launch = handoffSocket.isPresent() ? successorLaunch(loaded, handoffSocket.get()) : freshLaunch(loaded);
         try {
             return new InstanceRunner(loaded, launch, settings, runArguments(), launcher()).run();
         } catch (StartupException e) {
@@ -86,6 +88,17 @@ final class RunCommand implements Callable<Integer> {
             String reason = "cannot adopt the inherited listeners: " + e.getMessage();
             succession.fail(reason);
             throw new CommandFailure(reason, e);
+        }
+    }
+
+    /** Binds every listener, except those systemd passed in already (socket activation). */
+    private static Launch freshLaunch(ProxyConfig loaded) {
+        try {
+            return ActivatedListeners.fromEnvironment(System.getenv(), ProcessHandle.current().pid(), loaded.listeners())
+                    .map(activated -> new Launch(1, activated.opener(), Map.of(), Optional.empty()))
+                    .orElseGet(Launch::fresh);
+        } catch (HandoffException e) {
+            throw new CommandFailure(e.getMessage(), e);
         }
     }
 

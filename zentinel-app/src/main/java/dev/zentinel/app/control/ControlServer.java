@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +49,7 @@ public final class ControlServer implements AutoCloseable {
     private final Object fileKey;
     private final Channel serverChannel;
     private final ChannelGroup connections;
+    private final AtomicBoolean listening = new AtomicBoolean(true);
 
     private ControlServer(Path path, Object fileKey, Channel serverChannel, ChannelGroup connections) {
         this.path = path;
@@ -125,6 +127,11 @@ public final class ControlServer implements AutoCloseable {
      * request that is waiting on one of them, while the successor publishes its own socket.
      */
     public void stopListening() {
+        // Only once: after we removed our file, a successor's socket may get the same inode number,
+        // and a second ownership check would then wrongly take its file for ours.
+        if (!listening.compareAndSet(true, false)) {
+            return;
+        }
         boolean ours = ownsPublishedPath();
         serverChannel.close().awaitUninterruptibly(CLOSE_WAIT.toMillis());
         if (ours) {

@@ -15,6 +15,7 @@ import dev.zentinel.app.runtime.PidFile;
 import dev.zentinel.app.runtime.PrivateDirectory;
 import dev.zentinel.app.runtime.RuntimeLayout;
 import dev.zentinel.app.runtime.StartupLock;
+import dev.zentinel.app.systemd.ServiceNotifications;
 import dev.zentinel.app.upgrade.DrainingSection;
 import dev.zentinel.app.upgrade.Predecessor;
 import dev.zentinel.app.upgrade.UpgradeHost;
@@ -76,6 +77,7 @@ public final class InstanceRunner {
     private final Optional<Path> launcher;
     private final Handover handover = new Handover();
     private volatile Started started;
+    private volatile ServiceNotifications notifications;
 
     /**
      * @param runArguments the {@code run} command line, given again to a successor at upgrade
@@ -103,6 +105,7 @@ public final class InstanceRunner {
         RuntimeLayout layout = new RuntimeLayout(PrivateDirectory.ensure(config.runtime().directory(), self.uid()));
         DomainSockets sockets = DomainSockets.detect();
         EventLoopGroup controlGroup = sockets.newGroup(1, "zentinel-control");
+        notifications = ServiceNotifications.fromEnvironment(System.getenv(), controlGroup, self.pid());
         PidFile pidFile = new PidFile(layout.pidFile());
         Started started;
         try {
@@ -110,6 +113,7 @@ public final class InstanceRunner {
         } catch (StartupException | RuntimeException e) {
             launch.predecessor().ifPresent(p -> p.fail(Failures.describe(e)));
             state.transition(InstanceState.STARTING, InstanceState.STOPPED);
+            notifications.close();
             shutdown(controlGroup);
             throw e;
         }
@@ -118,11 +122,15 @@ public final class InstanceRunner {
                 "zentinel-runtime-files-cleanup"));
         state.transition(InstanceState.STARTING, InstanceState.SERVING);
         UpgradeSignal.install(this::onUpgradeSignal);
+        if (launch.freshStart()) {
+            notifications.ready("serving, generation " + launch.generation(), this::healthy);
+        }
         log.info("serving in {} ms: listeners {}, control socket {}, pid file {}", startup.millis(),
                 started.proxy().listenerAddresses(), layout.controlSocket(), layout.pidFile());
 
         String reason = stopRequested.join();
         stop(reason, started, pidFile);
+        notifications.close();
         shutdown(controlGroup);
         return 0;
     }
@@ -190,6 +198,8 @@ public final class InstanceRunner {
      */
     private void takeOverFrom(Predecessor predecessor, Stopwatch startupClock) throws StartupException {
         Stopwatch ready = Stopwatch.start();
+        notifications.tookOver("serving, generation " + launch.generation() + " (took over from pid "
+                + predecessor.pid() + ")", this::healthy);
         step("taking over from pid " + predecessor.pid(), () -> predecessor.ready(startupClock.elapsed())
                 .get(settings.startStepTimeout().toMillis(), TimeUnit.MILLISECONDS));
         for (Predecessor.Draining older : predecessor.draining()) {
@@ -293,8 +303,16 @@ public final class InstanceRunner {
         requestStop(signal);
     }
 
+    /** For the service manager's watchdog: pinging stops once this instance no longer serves. */
+    private boolean healthy() {
+        InstanceState current = state.current();
+        return current == InstanceState.SERVING || current == InstanceState.UPGRADING
+                || current == InstanceState.STARTING;
+    }
+
     private void stop(String reason, Started started, PidFile pidFile) {
         Stopwatch stopping = Stopwatch.start();
+        notifications.stopping();
         state.transition(InstanceState.SERVING, InstanceState.DRAINING);
         Duration drainTimeout = config.upgrade().drainTimeout();
         log.info("stopping ({}): closing listeners, draining {} connections for at most {} ms", reason,
@@ -355,12 +373,17 @@ public final class InstanceRunner {
 
         @Override
         public boolean beginHandover() {
-            return state.transition(InstanceState.SERVING, InstanceState.UPGRADING);
+            if (!state.transition(InstanceState.SERVING, InstanceState.UPGRADING)) {
+                return false;
+            }
+            notifications.upgrading();
+            return true;
         }
 
         @Override
-        public void handoverFailed() {
+        public void handoverFailed(String reason) {
             state.transition(InstanceState.UPGRADING, InstanceState.SERVING);
+            notifications.upgradeFailed(reason);
         }
 
         @Override
@@ -391,6 +414,7 @@ public final class InstanceRunner {
         public void stopAccepting() {
             Started current = started;
             state.transition(InstanceState.UPGRADING, InstanceState.DRAINING);
+            notifications.handedOver();
             current.proxy().stopAccepting();
             current.proxy().stopAdmin();
             current.control().stopListening();

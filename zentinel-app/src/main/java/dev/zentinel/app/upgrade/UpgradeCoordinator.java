@@ -80,7 +80,7 @@ public final class UpgradeCoordinator implements HandoffAcceptor {
                 a.process = SuccessorProcess.spawn(command.command(), command.environment());
             } catch (IOException e) {
                 attempt = null;
-                host.handoverFailed();
+                host.handoverFailed("could not start the successor: " + e.getMessage());
                 metrics.failed();
                 return CompletableFuture.failedFuture(
                         new UpgradeFailedException("could not start the successor: " + e.getMessage(), e));
@@ -201,7 +201,7 @@ public final class UpgradeCoordinator implements HandoffAcceptor {
             }
         }
         log.warn("upgrade failed, serving on: {}", reason);
-        host.handoverFailed();
+        host.handoverFailed(reason);
         metrics.failed();
         if (a.session != null) {
             a.session.abort(reason);

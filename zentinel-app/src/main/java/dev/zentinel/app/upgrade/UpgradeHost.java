@@ -11,8 +11,8 @@ public interface UpgradeHost {
     /** Serving -> upgrading; false when this instance is not serving (starting, stopping, handed over). */
     boolean beginHandover();
 
-    /** Upgrading -> serving: the attempt failed and nothing was given up. */
-    void handoverFailed();
+    /** Upgrading -> serving: the attempt failed for {@code reason} and nothing was given up. */
+    void handoverFailed(String reason);
 
     /** The listener table with this process's fds and the state snapshot, taken now. */
     HandoffOffer offer() throws UpgradeFailedException;

@@ -53,6 +53,12 @@ public final class ZentinelProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(distribution.launcher().toString());
         command.addAll(List.of(args));
+        return startCommand(workDirectory, label, controlSocket, environment, command);
+    }
+
+    /** Starts any command that ends up running zentinel in this process (e.g. under systemd-socket-activate). */
+    public static ZentinelProcess startCommand(Path workDirectory, String label, Path controlSocket,
+            Map<String, String> environment, List<String> command) {
         Path out = workDirectory.resolve(label + ".out");
         Path err = workDirectory.resolve(label + ".err");
         ProcessBuilder builder = new ProcessBuilder(command)

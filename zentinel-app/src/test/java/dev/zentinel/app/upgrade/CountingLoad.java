@@ -22,9 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code Connection: close}; a connection the server closes without saying so is a failure when
  * the next request on it gets no response (exactly the idle-close race a proxy must avoid).
  */
-final class CountingLoad implements AutoCloseable {
+public final class CountingLoad implements AutoCloseable {
 
-    enum Mode { KEEP_ALIVE, CLOSE }
+    public enum Mode { KEEP_ALIVE, CLOSE }
 
     private static final int MAX_RECORDED_FAILURES = 100;
     private static final int MAX_RESPONSE_HEAD_BYTES = 16 * 1024;
@@ -38,7 +38,7 @@ final class CountingLoad implements AutoCloseable {
     private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
     private final List<Thread> workers = new ArrayList<>();
 
-    CountingLoad(InetSocketAddress target, Mode mode, int connections, String path) {
+    public CountingLoad(InetSocketAddress target, Mode mode, int connections, String path) {
         this.target = target;
         this.mode = mode;
         this.path = path;
@@ -49,20 +49,20 @@ final class CountingLoad implements AutoCloseable {
         }
     }
 
-    CountingLoad start() {
+    public CountingLoad start() {
         workers.forEach(Thread::start);
         return this;
     }
 
-    long succeeded() {
+    public long succeeded() {
         return succeeded.get();
     }
 
-    long failed() {
+    public long failed() {
         return failed.get();
     }
 
-    List<String> failureSamples() {
+    public List<String> failureSamples() {
         return List.copyOf(failures);
     }
 

@@ -87,13 +87,19 @@ class UpgradeIT {
     }
 
     private ZentinelConfig baseConfig() {
-        return ZentinelConfig.withRuntimeDirectory(temp.resolve("run"))
+        return baseConfig(c -> { });
+    }
+
+    /** The test config; {@code extra} adds upstreams and routes ahead of the catch-all route. */
+    private ZentinelConfig baseConfig(java.util.function.Consumer<ZentinelConfig> extra) {
+        ZentinelConfig config = ZentinelConfig.withRuntimeDirectory(temp.resolve("run"))
                 .listener("http", httpPort)
                 .upstream("app", origin.address())
                 .proxyRoute("app", "/app", "app")
-                .respondRoute("fallback", "/", 200, "fallback\n")
                 .warmupRequests(200)
                 .drainTimeout("30s");
+        extra.accept(config);
+        return config.respondRoute("fallback", "/", 200, "fallback\n");
     }
 
     private ZentinelProcess start(ZentinelConfig config) {
@@ -207,9 +213,8 @@ class UpgradeIT {
     void longDownloadStartedBeforeAnUpgradeCompletesByteExact() throws Exception {
         long size = 48L * 1024 * 1024;
         try (SlowDownloadOrigin slow = SlowDownloadOrigin.start(size, 40)) {
-            ZentinelConfig config = baseConfig()
-                    .upstream("slow", slow.address())
-                    .proxyRoute("download", "/download", "slow");
+            ZentinelConfig config = baseConfig(c -> c.upstream("slow", slow.address())
+                    .proxyRoute("download", "/download", "slow"));
             ZentinelProcess first = start(config);
             CompletableFuture<Long> download = CompletableFuture.supplyAsync(() -> downloadAndVerify(size));
             Awaitility.await("download under way").atMost(TRAFFIC_TIMEOUT)
@@ -300,7 +305,8 @@ class UpgradeIT {
             assertStillServing(first, load);
 
             Files.writeString(configFile, "listeners: [ { name: http, address: nowhere } ]\nbogus: 1\n");
-            CliResult rejected = upgrade();
+            // The broken file no longer tells the CLI where the instance is; the runtime directory does.
+            CliResult rejected = cli.run(UPGRADE_TIMEOUT, "upgrade", "--runtime-dir", temp.resolve("run").toString());
             assertThat(rejected.exitCode()).as("%s", rejected).isNotZero();
             assertThat(rejected.stderr()).contains("configuration rejected");
             assertStillServing(first, load);

@@ -149,6 +149,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         }
         draining = true;
         drainQuietNanos = quietNanos;
+        if (lastActivityNanos == 0) {
+            lastActivityNanos = System.nanoTime();
+        }
         if (phase == Phase.EXCHANGE && !responseStarted) {
             closeAfterResponse = true;
         } else if (phase == Phase.IDLE) {

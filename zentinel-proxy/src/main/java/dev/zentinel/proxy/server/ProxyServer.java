@@ -63,8 +63,7 @@ public final class ProxyServer implements AutoCloseable {
         this.metrics = metrics;
         this.transport = transport;
         Upstreams upstreams = new Upstreams(config.upstreams(), transport.channelClass());
-        this.context = new ProxyContext(config.routes(), upstreams, config.limits(), metrics, accessLog,
-                config.accessLog().enabled());
+        this.context = new ProxyContext(config.routes(), upstreams, config.limits(), metrics, accessLog);
         for (ListenerConfig listener : config.listeners()) {
             gates.put(listener.name(), new ListenerGate(listener.name(), listener.maxConnections()));
         }

@@ -211,11 +211,9 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
             }
             responseStarted = true;
             keepAlive = HttpUtil.isKeepAlive(response);
+            // A complete message in one piece: the exchange ends inside the callback.
+            responseComplete = msg instanceof LastHttpContent;
             ex.onResponseHead(response);
-            if (msg instanceof LastHttpContent) {
-                responseComplete = true;
-                // a FullHttpResponse: the head callback consumed it entirely
-            }
             return;
         }
         if (msg instanceof HttpContent) {

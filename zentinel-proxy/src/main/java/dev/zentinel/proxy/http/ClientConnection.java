@@ -504,9 +504,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         releaseTarget();
         if (connectAttempts < group.connectAttempts()) {
             acquireUpstream();
-            return;
+        } else {
+            failBeforeResponse(failure);
         }
-        failBeforeResponse(failure);
         flushPending();
     }
 
@@ -525,7 +525,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         if (requestComplete) {
             connection.requestSent();
         }
-        connection.flush();
+        // Flushed by whoever drives this call (end of the client read batch, or the connect callback),
+        // so a request head and its body usually leave in one write.
+        flushUpstream = true;
         lastActivityNanos = System.nanoTime();
         readClientIfWanted();
     }
@@ -637,6 +639,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
             // A pooled connection the origin had just closed: replay once on a fresh connection.
             retried = true;
             acquireUpstream();
+            flushPending();
             return;
         }
         px.metrics().upstreamError(upstreamName, failure.metricKind());

@@ -2,6 +2,7 @@ package dev.zentinel.proxy.server;
 
 import dev.zentinel.proxy.accesslog.AccessLog;
 import dev.zentinel.proxy.config.ListenerConfig;
+import dev.zentinel.proxy.http.ClientConnection;
 import dev.zentinel.proxy.config.ProxyConfig;
 import dev.zentinel.proxy.http.ProxyContext;
 import dev.zentinel.proxy.metrics.ProxyMetrics;
@@ -194,20 +195,22 @@ public final class ProxyServer implements AutoCloseable {
         }
         stopAccepting();
         long startNanos = System.nanoTime();
-        int atStart = registry.size();
         CompletableFuture<DrainResult> result = drained;
         AtomicInteger forced = new AtomicInteger();
         CompletableFuture<Void> empty = registry.drain(Math.max(0, idleQuiet.toNanos()));
         var deadline = group.next().schedule(() -> {
             if (!empty.isDone()) {
-                forced.set(registry.closeAll());
+                // Count before closing: the last close completes the drain, possibly right here.
+                List<ClientConnection> remaining = registry.snapshot();
+                forced.set(remaining.size());
+                ConnectionRegistry.close(remaining);
                 group.next().schedule(() -> empty.complete(null), FORCE_CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
             }
         }, Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
         empty.whenComplete((ok, error) -> {
             deadline.cancel(false);
             int forceClosed = forced.get();
-            result.complete(new DrainResult(Math.max(0, atStart - forceClosed), forceClosed,
+            result.complete(new DrainResult(Math.max(0, registry.drainedTotal() - forceClosed), forceClosed,
                     Duration.ofNanos(System.nanoTime() - startNanos)));
         });
         return result;

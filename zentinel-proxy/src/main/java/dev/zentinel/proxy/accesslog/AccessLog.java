@@ -158,13 +158,12 @@ public final class AccessLog implements AutoCloseable {
         StringBuilder text = new StringBuilder(FLUSH_CHARS + 1024);
         boolean failed = false;
         try {
-            while (true) {
+            // close() sets closed before interrupting: checking it here covers an interrupt that
+            // the output stream swallowed during a write.
+            while (!closed) {
                 try {
                     batch.add(queue.take());
                 } catch (InterruptedException e) {
-                    if (closed) {
-                        break;
-                    }
                     continue;
                 }
                 failed = writeBatch(batch, text, failed);

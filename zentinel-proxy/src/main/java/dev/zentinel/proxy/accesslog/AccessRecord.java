@@ -11,8 +11,8 @@ package dev.zentinel.proxy.accesslog;
  * @param bytesIn          request body bytes read from the client
  * @param bytesOut         response body bytes written to the client
  * @param durationMicros   from the request head to the last response byte
- * @param route            the matched route's name
- * @param upstream         the upstream target ("host:port") the request went to
+ * @param route            the matched route's name (null: no route matched)
+ * @param upstream         the name of the upstream the request went to (null: answered by the proxy)
  * @param listener         the listener's name
  */
 public record AccessRecord(long startEpochMillis, String clientAddress, String method, String uri, String host,

@@ -31,6 +31,9 @@ import java.util.function.Supplier;
  * not its pipeline or limits: requests are small and aggregated, bodies are refused.
  *
  * <p>There is no authentication: bind it to loopback (the default) or a trusted network only.
+ *
+ * <p>{@code statusJson} and {@link ProxyMetrics#scrape()} run on an event loop of the given
+ * group for every request: the supplier must be quick and must not block.
  */
 public final class AdminServer implements AutoCloseable {
 
@@ -42,6 +45,8 @@ public final class AdminServer implements AutoCloseable {
     static final int MAX_HEADER_BYTES = 8192;
     /** Idle admin connections (e.g. a scraper's keep-alive) are closed after this many seconds. */
     static final int IDLE_SECONDS = 60;
+    /** Bound on how long {@link #close()} waits for sockets to close. */
+    static final int CLOSE_WAIT_SECONDS = 5;
 
     private final HostPort address;
     private final AdminHandler handler;
@@ -102,14 +107,23 @@ public final class AdminServer implements AutoCloseable {
         return result;
     }
 
-    /** Stops listening and closes open admin connections; the event loop group is not touched. */
+    /**
+     * Stops listening and closes open admin connections, waiting a bounded time (not when
+     * called on an event loop). The event loop group is not touched.
+     */
     @Override
     public void close() {
         closed = true;
         Channel channel = serverChannel;
-        if (channel != null) {
-            channel.close().syncUninterruptibly();
+        if (channel != null && channel.eventLoop().inEventLoop()) {
+            // Waiting here would deadlock the loop that has to do the closing.
+            channel.close();
+            connections.close();
+            return;
         }
-        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (channel != null) {
+            channel.close().awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        }
+        connections.close().awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
     }
 }

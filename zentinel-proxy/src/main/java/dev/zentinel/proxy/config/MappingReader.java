@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Typed access to one YAML mapping of the config. Every accessor validates and, on a bad value,
@@ -12,6 +13,8 @@ import java.util.Set;
  * a file at once. Keys not in the allowed set are reported on construction.
  */
 final class MappingReader {
+
+    private static final Pattern DECIMAL_INTEGER = Pattern.compile("[+-]?(0|[1-9][0-9]*)");
 
     private final YamlNode.Mapping mapping;
     private final String path;
@@ -111,11 +114,17 @@ final class MappingReader {
             problem(key, "expected an integer, got " + describe(node));
             return defaultValue;
         }
+        String text = ((YamlNode.Scalar) node).text;
+        if (!DECIMAL_INTEGER.matcher(text).matches()) {
+            // YAML also reads 0x10, 0o17, 010 (octal in YAML 1.1) and 1_000; spell numbers one way only.
+            problem(key, "write a plain decimal integer, got '" + text + "'");
+            return defaultValue;
+        }
         long value;
         try {
-            value = Long.parseLong(((YamlNode.Scalar) node).text);
+            value = Long.parseLong(text);
         } catch (NumberFormatException e) {
-            problem(key, "must be between " + min + " and " + max + ", got " + ((YamlNode.Scalar) node).text);
+            problem(key, "must be between " + min + " and " + max + ", got " + text);
             return defaultValue;
         }
         if (value < min || value > max) {

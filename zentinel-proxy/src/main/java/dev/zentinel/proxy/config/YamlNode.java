@@ -1,5 +1,6 @@
 package dev.zentinel.proxy.config;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,7 +62,8 @@ abstract sealed class YamlNode permits YamlNode.Mapping, YamlNode.Sequence, Yaml
 
         Sequence(Location location, List<YamlNode> items) {
             super(location);
-            this.items = List.copyOf(items);
+            // Not List.copyOf: an item the reader could not represent is null.
+            this.items = Collections.unmodifiableList(new ArrayList<>(items));
         }
 
         List<YamlNode> items() {

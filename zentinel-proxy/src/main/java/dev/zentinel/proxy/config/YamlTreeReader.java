@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -26,6 +27,8 @@ final class YamlTreeReader {
     private static final YAMLFactory FACTORY = YAMLFactory.builder().build();
 
     private final Problems problems;
+    /** Set when a value could not be represented; binding such a tree would report follow-on noise. */
+    private boolean unusable;
 
     YamlTreeReader(Problems problems) {
         this.problems = problems;
@@ -44,7 +47,7 @@ final class YamlTreeReader {
                 problems.add(location(parser.currentTokenLocation()), "",
                         "only one YAML document is allowed (remove the extra '---' section)");
             }
-            return root;
+            return unusable ? null : root;
         } catch (JsonProcessingException e) {
             reportSyntaxError(e);
             return null;
@@ -58,10 +61,17 @@ final class YamlTreeReader {
         YamlNode.Location at = location(parser.currentTokenLocation());
         if (depth > MAX_DEPTH) {
             problems.add(at, "", "nested deeper than " + MAX_DEPTH + " levels");
+            unusable = true;
             parser.skipChildren();
             return null;
         }
         JsonToken token = parser.currentToken();
+        if (parser instanceof YAMLParser && ((YAMLParser) parser).isCurrentAlias()) {
+            // Jackson's streaming parser hands an alias over as the plain string of its name.
+            problems.add(at, "", "YAML aliases (*" + parser.getText() + ") are not supported; write the value out");
+            unusable = true;
+            return null;
+        }
         switch (token) {
             case START_OBJECT: {
                 YamlNode.Mapping mapping = new YamlNode.Mapping(at);
@@ -97,6 +107,7 @@ final class YamlTreeReader {
             default:
                 // Binary or embedded objects: not produced for text YAML, but never guess.
                 problems.add(at, "", "unsupported YAML value (" + token + ")");
+                unusable = true;
                 parser.skipChildren();
                 return null;
         }

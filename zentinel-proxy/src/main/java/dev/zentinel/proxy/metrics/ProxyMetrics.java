@@ -1,11 +1,9 @@
 package dev.zentinel.proxy.metrics;
 
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
-import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
-import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.Gauge;
-import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -24,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.LongSupplier;
 
 /**
  * The proxy's Prometheus metrics, in a registry of their own (never the JVM-wide default one,
@@ -44,6 +43,13 @@ public final class ProxyMetrics {
     public static final String CONNECTIONS_TOTAL = "zentinel_connections_total";
     public static final String CONNECTIONS_REJECTED_TOTAL = "zentinel_connections_rejected_total";
     public static final String UPSTREAM_ERRORS_TOTAL = "zentinel_upstream_errors_total";
+    public static final String ACCESS_LOG_DROPPED_TOTAL = "zentinel_access_log_dropped_total";
+
+    /**
+     * The route label of requests no route matched (404s) and other null labels. Config names
+     * start with a letter or digit, so this cannot collide with a configured name.
+     */
+    public static final String NO_LABEL = "_none";
 
     /** Latency buckets in seconds: sub-millisecond proxying up to slow upstream reads. */
     static final double[] DURATION_BUCKETS = {
@@ -55,12 +61,11 @@ public final class ProxyMetrics {
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter requests;
-    private final Histogram requestDuration;
-    private final Gauge activeConnections;
+    private final LatencyHistogram requestDuration;
     private final Counter connections;
     private final Counter connectionsRejected;
     private final Counter upstreamErrors;
-    private final CounterRegistry counters = new CounterRegistry();
+    private final ContinuedCounters counters = new ContinuedCounters();
 
     private final ConcurrentMap<String, RouteSeries> routeSeries = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ListenerSeries> listenerSeries = new ConcurrentHashMap<>();
@@ -69,19 +74,16 @@ public final class ProxyMetrics {
 
     public ProxyMetrics() {
         requests = counter(REQUESTS_TOTAL, "HTTP requests answered, by route and status code", "route", "status");
-        requestDuration = Histogram.builder()
-                .name(REQUEST_DURATION_SECONDS)
-                .help("Time from the request head to the last response byte, by route")
-                .labelNames("route")
-                .classicOnly()
-                .classicUpperBounds(DURATION_BUCKETS)
-                .withoutExemplars()
-                .register(registry);
-        activeConnections = Gauge.builder()
+        requestDuration = new LatencyHistogram(REQUEST_DURATION_SECONDS,
+                "Time from the request head to the last response byte, by route", "route", DURATION_BUCKETS);
+        registry.register(requestDuration);
+        // A callback over plain AtomicLongs: Prometheus' Gauge.inc allocates a lambda per call.
+        GaugeWithCallback.builder()
                 .name(ACTIVE_CONNECTIONS)
                 .help("Client connections currently open, by listener")
                 .labelNames("listener")
-                .withoutExemplars()
+                .callback(callback -> listenerSeries.forEach((listener, series) ->
+                        callback.call(series.active.get(), listener)))
                 .register(registry);
         connections = counter(CONNECTIONS_TOTAL, "Client connections accepted, by listener", "listener");
         connectionsRejected = counter(CONNECTIONS_REJECTED_TOTAL,
@@ -109,24 +111,28 @@ public final class ProxyMetrics {
         return counter;
     }
 
+    /** @param route the matched route's name, or null when none matched (counted as {@value #NO_LABEL}) */
     public void requestCompleted(String route, int status, long durationNanos) {
+        if (route == null) {
+            route = NO_LABEL;
+        }
         RouteSeries series = routeSeries.get(route);
         if (series == null) {
             series = routeSeries.computeIfAbsent(route, RouteSeries::new);
         }
         series.requests(status).inc();
-        series.duration.observe(durationNanos / 1e9);
+        series.duration.observe(durationNanos);
     }
 
     public void connectionOpened(String listener) {
         ListenerSeries series = listener(listener);
         series.connections.inc();
-        series.active.inc();
+        series.active.incrementAndGet();
         activeTotal.incrementAndGet();
     }
 
     public void connectionClosed(String listener) {
-        listener(listener).active.dec();
+        listener(listener).active.decrementAndGet();
         activeTotal.decrementAndGet();
     }
 
@@ -136,7 +142,21 @@ public final class ProxyMetrics {
 
     /** @param kind one of connect_refused, connect_timeout, reset, read_timeout */
     public void upstreamError(String upstream, String kind) {
-        upstreamErrors.labelValues(upstream, kind).inc();
+        upstreamErrors.labelValues(orNone(upstream), orNone(kind)).inc();
+    }
+
+    /**
+     * Exposes the access log's drop count as {@value #ACCESS_LOG_DROPPED_TOTAL}. The count is the
+     * current process's own (it restarts at 0 after an upgrade, which Prometheus treats as a
+     * counter reset). Call at most once per instance.
+     */
+    public void trackAccessLogDrops(LongSupplier dropped) {
+        Objects.requireNonNull(dropped, "dropped");
+        CounterWithCallback.builder()
+                .name(ACCESS_LOG_DROPPED_TOTAL)
+                .help("Access log records dropped because the queue was full or writing failed")
+                .callback(callback -> callback.call(dropped.getAsLong()))
+                .register(registry);
     }
 
     public PrometheusRegistry registry() {
@@ -196,7 +216,14 @@ public final class ProxyMetrics {
         return activeTotal.get();
     }
 
+    private static String orNone(String label) {
+        return label == null ? NO_LABEL : label;
+    }
+
     private ListenerSeries listener(String listener) {
+        if (listener == null) {
+            listener = NO_LABEL;
+        }
         ListenerSeries series = listenerSeries.get(listener);
         if (series == null) {
             series = listenerSeries.computeIfAbsent(listener, ListenerSeries::new);
@@ -207,13 +234,13 @@ public final class ProxyMetrics {
     /** The data points of one route: the histogram child and one counter per status, created on first use. */
     private final class RouteSeries {
         private final String route;
-        private final DistributionDataPoint duration;
+        private final LatencyHistogram.Series duration;
         private final AtomicReferenceArray<CounterDataPoint> byStatus =
                 new AtomicReferenceArray<>(MAX_STATUS - MIN_STATUS + 1);
 
         RouteSeries(String route) {
             this.route = route;
-            this.duration = requestDuration.labelValues(route);
+            this.duration = requestDuration.series(route);
         }
 
         CounterDataPoint requests(int status) {
@@ -232,71 +259,13 @@ public final class ProxyMetrics {
     }
 
     private final class ListenerSeries {
-        private final GaugeDataPoint active;
+        private final AtomicLong active = new AtomicLong();
         private final CounterDataPoint connections;
         private final CounterDataPoint rejected;
 
         ListenerSeries(String listener) {
-            this.active = activeConnections.labelValues(listener);
             this.connections = ProxyMetrics.this.connections.labelValues(listener);
             this.rejected = connectionsRejected.labelValues(listener);
-        }
-    }
-
-    /** Counters known by name, and imported values waiting for their counter to be created. */
-    private static final class CounterRegistry {
-        /** Bounds what a malformed or hostile snapshot can make us hold. */
-        private static final int MAX_PENDING = 100_000;
-
-        private final Map<String, KnownCounter> byName = new ConcurrentHashMap<>();
-        private final Map<String, Map<String, Double>> pendingByName = new ConcurrentHashMap<>();
-
-        synchronized void add(String name, Counter counter, String[] labelNames) {
-            KnownCounter known = new KnownCounter(counter, labelNames);
-            byName.put(name, known);
-            Map<String, Double> pending = pendingByName.remove(name);
-            if (pending != null) {
-                pending.forEach((key, value) -> known.add(SeriesKey.parse(key), value));
-            }
-        }
-
-        synchronized void importValues(Map<String, Double> imported) {
-            int pendingCount = pendingByName.values().stream().mapToInt(Map::size).sum();
-            for (Map.Entry<String, Double> e : imported.entrySet()) {
-                Double value = e.getValue();
-                if (value == null || !Double.isFinite(value) || value < 0) {
-                    continue;
-                }
-                SeriesKey key = SeriesKey.parse(e.getKey());
-                if (key == null) {
-                    continue;
-                }
-                KnownCounter counter = byName.get(key.name());
-                if (counter != null) {
-                    counter.add(key, value);
-                } else if (pendingCount < MAX_PENDING) {
-                    pendingByName.computeIfAbsent(key.name(), n -> new LinkedHashMap<>()).merge(e.getKey(), value, Double::sum);
-                    pendingCount++;
-                }
-            }
-        }
-
-    }
-
-    private record KnownCounter(Counter counter, String[] labelNames) {
-        void add(SeriesKey key, double value) {
-            if (key == null || value <= 0) {
-                return;
-            }
-            String[] values = key.labelValuesFor(labelNames);
-            if (values == null) {
-                return;
-            }
-            if (values.length == 0) {
-                counter.inc(value);
-            } else {
-                counter.labelValues(values).inc(value);
-            }
         }
     }
 }

@@ -298,4 +298,36 @@ class ConfigErrorsTest {
         assertThat(e.problems()).containsExactly(
                 "bad.yaml:4:23: runtime.directory: must be an absolute path, got 'run/zentinel'");
     }
+
+    @Test
+    void aliasesAreRejectedRatherThanReadAsTheirName() {
+        ConfigException e = failure("""
+                listeners:
+                  - &l { name: http, address: "127.0.0.1:8080" }
+                  - *l
+                """);
+        assertThat(e.problems()).containsExactly("bad.yaml:3:5: YAML aliases (*l) are not supported; write the value out");
+    }
+
+    @Test
+    void absurdNestingIsRejected() {
+        ConfigException e = failure("listeners: " + "[".repeat(40) + "]".repeat(40) + "\n");
+        assertThat(e.problems()).anyMatch(p -> p.contains("nested deeper than"));
+    }
+
+    @Test
+    void integersMustBePlainDecimal() {
+        ConfigException e = failure("""
+                listeners:
+                  - name: http
+                    address: 127.0.0.1:8080
+                    max-connections: 010
+                    backlog: 0x10
+                limits: { max-pipelined-requests: 1_000 }
+                """);
+        assertThat(e.problems()).containsExactly(
+                "bad.yaml:4:22: listeners[0].max-connections: write a plain decimal integer, got '010'",
+                "bad.yaml:5:14: listeners[0].backlog: write a plain decimal integer, got '0x10'",
+                "bad.yaml:6:35: limits.max-pipelined-requests: write a plain decimal integer, got '1_000'");
+    }
 }

@@ -168,4 +168,25 @@ class ProxyMetricsTest {
         next.importCounters(old.exportCounters());
         assertThat(next.exportCounters()).containsEntry("zentinel_handoffs_total", 2.0);
     }
+
+    @Test
+    void nullLabelsAreCountedAsNone() {
+        ProxyMetrics m = new ProxyMetrics();
+        m.requestCompleted(null, 404, 1);
+        m.upstreamError(null, "reset");
+        m.connectionOpened(null);
+        assertThat(m.scrape()).contains("zentinel_requests_total{route=\"_none\",status=\"404\"} 1.0")
+                .contains("zentinel_upstream_errors_total{kind=\"reset\",upstream=\"_none\"} 1.0")
+                .contains("zentinel_connections_total{listener=\"_none\"} 1.0");
+    }
+
+    @Test
+    void accessLogDropsAreExposed() {
+        ProxyMetrics m = new ProxyMetrics();
+        java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong(3);
+        m.trackAccessLogDrops(dropped::get);
+        assertThat(m.scrape()).contains("zentinel_access_log_dropped_total 3.0");
+        dropped.set(7);
+        assertThat(m.scrape()).contains("zentinel_access_log_dropped_total 7.0");
+    }
 }

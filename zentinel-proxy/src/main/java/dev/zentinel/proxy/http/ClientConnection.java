@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -329,11 +330,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
             return;
         }
         HttpHeaders headers = req.headers();
-        if (!HttpUtil.isKeepAlive(req)) {
+        if (!isKeepAlive(req)) {
             closeAfterResponse = true;
         }
         long contentLength = HttpUtil.getContentLength(req, -1L);
-        hasBody = contentLength > 0 || HttpUtil.isTransferEncodingChunked(req);
+        hasBody = contentLength > 0 || RequestValidator.isChunked(req);
         if (contentLength > maxBodyBytes) {
             // Known up front: refuse before any upstream is involved; the body is never read.
             respondLocal(px.errors().get(413), true);
@@ -466,7 +467,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         upstreamName = group.name();
         HttpHeaders headers = request.headers();
         HopByHop.strip(headers);
-        ForwardedHeaders.add(headers, clientIp, host);
+        ForwardedHeaders.add(request, clientIp, host);
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         acquireUpstream();
     }
@@ -555,7 +556,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         HopByHop.strip(headers);
         boolean bodiless = headRequest || status == 204 || status == 304;
         if (!bodiless) {
-            if (HttpUtil.isTransferEncodingChunked(response)) {
+            if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING) && HttpUtil.isTransferEncodingChunked(response)) {
                 if (http10) {
                     headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
                     closeAfterResponse = true;
@@ -667,6 +668,13 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         releaseEarlyBody();
         // With the request body only partly consumed, the connection cannot carry another request.
         respondLocal(px.errors().get(failure.status()), !requestComplete);
+    }
+
+    /** {@link HttpUtil#isKeepAlive} without its value iteration in the common case of no Connection field. */
+    static boolean isKeepAlive(HttpMessage message) {
+        return message.headers().contains(HttpHeaderNames.CONNECTION)
+                ? HttpUtil.isKeepAlive(message)
+                : message.protocolVersion().isKeepAliveDefault();
     }
 
     private static boolean isIdempotent(HttpMethod m) {

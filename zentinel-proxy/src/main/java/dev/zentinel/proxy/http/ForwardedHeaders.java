@@ -4,7 +4,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.AsciiString;
-import java.util.Iterator;
+import java.util.List;
 
 /** The X-Forwarded-* and Via fields a request gains on its way to the origin. */
 final class ForwardedHeaders {
@@ -37,20 +37,9 @@ final class ForwardedHeaders {
         headers.set(HttpHeaderNames.VIA, via == null ? VIA_TOKEN : via + ", " + VIA_TOKEN);
     }
 
-    /** All values of a list-valued field as one comma-separated value (several field lines are legal). */
+    /** All values of a list-valued field, in order, as one comma-separated value (several field lines are legal). */
     private static String joined(HttpHeaders headers, AsciiString name) {
-        Iterator<String> values = headers.valueStringIterator(name);
-        if (!values.hasNext()) {
-            return null;
-        }
-        String first = values.next();
-        if (!values.hasNext()) {
-            return first;
-        }
-        StringBuilder all = new StringBuilder(first);
-        while (values.hasNext()) {
-            all.append(", ").append(values.next());
-        }
-        return all.toString();
+        List<String> values = headers.getAll(name);
+        return values.isEmpty() ? null : String.join(", ", values);
     }
 }

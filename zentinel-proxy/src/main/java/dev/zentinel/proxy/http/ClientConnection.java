@@ -153,7 +153,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         if (lastActivityNanos == 0) {
             lastActivityNanos = System.nanoTime();
         }
-        if (phase == Phase.EXCHANGE && !responseStarted) {
+        // Requests already read (pipelined) are still answered, the last of them with
+        // "Connection: close"; nothing further is accepted.
+        dropFurther = true;
+        if (phase == Phase.EXCHANGE && !responseStarted && queuedRequests == 0) {
             closeAfterResponse = true;
         } else if (phase == Phase.IDLE) {
             armTimer(lastActivityNanos + drainQuietNanos);
@@ -317,7 +320,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         bytesOut = 0;
         status = 0;
         connectAttempts = 0;
-        closeAfterResponse = draining || lastAccepted;
+        closeAfterResponse = lastAccepted || (draining && queuedRequests == 0);
         lastAccepted = false;
         if (requestComplete) {
             // Only the decoder's "invalid message" placeholder arrives as a full request.
@@ -431,7 +434,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     /** The request turned out bad mid-body (413, bad chunk): answer if still possible, then close. */
     private void failRequest(int error) {
         abortUpstream();
-        if (!responseStarted) {
+        if (responseComplete) {
+            // Already answered (body was being discarded): just do not read the rest.
+            closeAfterResponse = true;
+            finishExchange();
+            flushPending();
+        } else if (!responseStarted) {
             respondLocal(px.errors().get(error), true);
             flushPending();
         } else {

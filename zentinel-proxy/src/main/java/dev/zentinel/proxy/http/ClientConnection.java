@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -149,7 +150,13 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         }
         draining = true;
         drainQuietNanos = quietNanos;
-        if (phase == Phase.EXCHANGE && !responseStarted) {
+        if (lastActivityNanos == 0) {
+            lastActivityNanos = System.nanoTime();
+        }
+        // Requests already read (pipelined) are still answered, the last of them with
+        // "Connection: close"; nothing further is accepted.
+        dropFurther = true;
+        if (phase == Phase.EXCHANGE && !responseStarted && queuedRequests == 0) {
             closeAfterResponse = true;
         } else if (phase == Phase.IDLE) {
             armTimer(lastActivityNanos + drainQuietNanos);
@@ -313,7 +320,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         bytesOut = 0;
         status = 0;
         connectAttempts = 0;
-        closeAfterResponse = draining || lastAccepted;
+        closeAfterResponse = lastAccepted || (draining && queuedRequests == 0);
         lastAccepted = false;
         if (requestComplete) {
             // Only the decoder's "invalid message" placeholder arrives as a full request.
@@ -326,11 +333,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
             return;
         }
         HttpHeaders headers = req.headers();
-        if (!HttpUtil.isKeepAlive(req)) {
+        if (!isKeepAlive(req)) {
             closeAfterResponse = true;
         }
         long contentLength = HttpUtil.getContentLength(req, -1L);
-        hasBody = contentLength > 0 || HttpUtil.isTransferEncodingChunked(req);
+        hasBody = contentLength > 0 || RequestValidator.isChunked(req);
         if (contentLength > maxBodyBytes) {
             // Known up front: refuse before any upstream is involved; the body is never read.
             respondLocal(px.errors().get(413), true);
@@ -427,7 +434,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     /** The request turned out bad mid-body (413, bad chunk): answer if still possible, then close. */
     private void failRequest(int error) {
         abortUpstream();
-        if (!responseStarted) {
+        if (responseComplete) {
+            // Already answered (body was being discarded): just do not read the rest.
+            closeAfterResponse = true;
+            finishExchange();
+            flushPending();
+        } else if (!responseStarted) {
             respondLocal(px.errors().get(error), true);
             flushPending();
         } else {
@@ -463,7 +475,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         upstreamName = group.name();
         HttpHeaders headers = request.headers();
         HopByHop.strip(headers);
-        ForwardedHeaders.add(headers, clientIp, host);
+        ForwardedHeaders.add(request, clientIp, host);
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         acquireUpstream();
     }
@@ -501,9 +513,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         releaseTarget();
         if (connectAttempts < group.connectAttempts()) {
             acquireUpstream();
-            return;
+        } else {
+            failBeforeResponse(failure);
         }
-        failBeforeResponse(failure);
         flushPending();
     }
 
@@ -522,7 +534,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         if (requestComplete) {
             connection.requestSent();
         }
-        connection.flush();
+        // Flushed by whoever drives this call (end of the client read batch, or the connect callback),
+        // so a request head and its body usually leave in one write.
+        flushUpstream = true;
         lastActivityNanos = System.nanoTime();
         readClientIfWanted();
     }
@@ -550,7 +564,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         HopByHop.strip(headers);
         boolean bodiless = headRequest || status == 204 || status == 304;
         if (!bodiless) {
-            if (HttpUtil.isTransferEncodingChunked(response)) {
+            if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING) && HttpUtil.isTransferEncodingChunked(response)) {
                 if (http10) {
                     headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
                     closeAfterResponse = true;
@@ -634,6 +648,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
             // A pooled connection the origin had just closed: replay once on a fresh connection.
             retried = true;
             acquireUpstream();
+            flushPending();
             return;
         }
         px.metrics().upstreamError(upstreamName, failure.metricKind());
@@ -661,6 +676,13 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         releaseEarlyBody();
         // With the request body only partly consumed, the connection cannot carry another request.
         respondLocal(px.errors().get(failure.status()), !requestComplete);
+    }
+
+    /** {@link HttpUtil#isKeepAlive} without its value iteration in the common case of no Connection field. */
+    static boolean isKeepAlive(HttpMessage message) {
+        return message.headers().contains(HttpHeaderNames.CONNECTION)
+                ? HttpUtil.isKeepAlive(message)
+                : message.protocolVersion().isKeepAliveDefault();
     }
 
     private static boolean isIdempotent(HttpMethod m) {

@@ -30,17 +30,16 @@ public final class ProxyContext {
     private final ErrorResponses errors = new ErrorResponses();
 
     /**
-     * @param accessLog where request records go; null (or {@code accessLogEnabled} false) skips
-     *                  building them at all
+     * @param accessLog where request records go; null or a disabled log skips building them at all
      */
     public ProxyContext(List<RouteConfig> routes, Upstreams upstreams, LimitsConfig limits,
-                        ProxyMetrics metrics, AccessLog accessLog, boolean accessLogEnabled) {
+                        ProxyMetrics metrics, AccessLog accessLog) {
         this.router = new Router(routes);
         this.upstreams = upstreams;
         this.limits = limits;
         this.metrics = metrics;
         this.accessLog = accessLog;
-        this.accessLogEnabled = accessLogEnabled && accessLog != null;
+        this.accessLogEnabled = accessLog != null && accessLog.enabled();
         Map<String, RouteAction> byName = new HashMap<>();
         for (RouteConfig route : routes) {
             byName.put(route.name(), actionFor(route, upstreams));

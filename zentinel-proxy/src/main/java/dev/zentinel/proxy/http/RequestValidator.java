@@ -32,6 +32,9 @@ final class RequestValidator {
             return statusFor(result.cause());
         }
         HttpVersion version = request.protocolVersion();
+        if (!"HTTP".equals(version.protocolName())) {
+            return 400;
+        }
         if (version.majorVersion() != 1 || version.minorVersion() > 1) {
             return 505;
         }
@@ -44,10 +47,19 @@ final class RequestValidator {
             return 400;
         }
         HttpHeaders headers = request.headers();
-        if (!validHost(headers, request.protocolVersion())) {
+        int hostFields;
+        int transferEncodingFields;
+        if (request instanceof DecodedRequest) {
+            hostFields = ((DecodedRequest) request).hostFields;
+            transferEncodingFields = ((DecodedRequest) request).transferEncodingFields;
+        } else {
+            hostFields = count(headers, HttpHeaderNames.HOST);
+            transferEncodingFields = count(headers, HttpHeaderNames.TRANSFER_ENCODING);
+        }
+        if (!validHost(headers, version, hostFields)) {
             return 400;
         }
-        if (!validTransferEncoding(headers)) {
+        if (!validTransferEncoding(headers, transferEncodingFields)) {
             return 400;
         }
         String expect = headers.get(HttpHeaderNames.EXPECT);
@@ -73,25 +85,38 @@ final class RequestValidator {
     }
 
     /** RFC 9112 3.2: an HTTP/1.1 request has exactly one Host; HTTP/1.0 at most one. */
-    private static boolean validHost(HttpHeaders headers, HttpVersion version) {
-        Iterator<String> hosts = headers.valueStringIterator(HttpHeaderNames.HOST);
-        if (!hosts.hasNext()) {
-            return version.minorVersion() == 0 && version.majorVersion() == 1;
+    private static boolean validHost(HttpHeaders headers, HttpVersion version, int fields) {
+        if (fields == 0) {
+            return version.minorVersion() == 0;
         }
-        String host = hosts.next();
-        return !hosts.hasNext() && host.indexOf(' ') < 0 && host.indexOf('/') < 0;
+        if (fields > 1) {
+            return false;
+        }
+        String host = headers.get(HttpHeaderNames.HOST);
+        return host != null && host.indexOf(' ') < 0 && host.indexOf('/') < 0;
     }
 
     /** Only a single "chunked" is accepted: anything else could be framed differently by the origin. */
-    private static boolean validTransferEncoding(HttpHeaders headers) {
-        if (!headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+    private static boolean validTransferEncoding(HttpHeaders headers, int fields) {
+        if (fields == 0) {
             return true;
         }
-        Iterator<String> codings = headers.valueStringIterator(HttpHeaderNames.TRANSFER_ENCODING);
-        if (!codings.hasNext()) {
-            return true;
+        String coding = headers.get(HttpHeaderNames.TRANSFER_ENCODING);
+        return fields == 1 && coding != null && "chunked".equalsIgnoreCase(coding.trim());
+    }
+
+    /** True for a validated request whose body is chunked. */
+    static boolean isChunked(HttpRequest request) {
+        return request instanceof DecodedRequest
+                ? ((DecodedRequest) request).transferEncodingFields > 0
+                : request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING);
+    }
+
+    private static int count(HttpHeaders headers, CharSequence name) {
+        int n = 0;
+        for (Iterator<String> values = headers.valueStringIterator(name); values.hasNext(); values.next()) {
+            n++;
         }
-        String coding = codings.next();
-        return !codings.hasNext() && "chunked".equalsIgnoreCase(coding.trim());
+        return n;
     }
 }

@@ -3,17 +3,19 @@ package dev.zentinel.proxy.http;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import java.util.ArrayDeque;
 import java.util.List;
 
@@ -52,6 +54,8 @@ final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec
         private boolean atHeaderLine;
         /** A request was refused here; everything after it is discarded. */
         private boolean rejected;
+        /** The request whose head is being parsed (its field counts are being taken). */
+        private DecodedRequest parsing;
 
         RequestDecoder(HttpDecoderConfig config, InboundListener listener, ArrayDeque<HttpMethod> methods) {
             super(config);
@@ -85,6 +89,7 @@ final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec
                 Object message = out.get(i);
                 if (message instanceof HttpRequest) {
                     methods.add(((HttpRequest) message).method());
+                    parsing = null; // what follows are trailers at most, not head fields
                     inHead = false;
                     atHeaderLine = false;
                     emitted = true;
@@ -144,6 +149,31 @@ final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec
 
         boolean hasBufferedBytes() {
             return internalBuffer().isReadable();
+        }
+
+        @Override
+        protected HttpMessage createMessage(String[] initialLine) {
+            parsing = new DecodedRequest(HttpVersion.valueOf(initialLine[2]), HttpMethod.valueOf(initialLine[0]),
+                    initialLine[1], headersFactory);
+            return parsing;
+        }
+
+        @Override
+        protected AsciiString splitHeaderName(byte[] sb, int start, int length) {
+            AsciiString name = super.splitHeaderName(sb, start, length);
+            DecodedRequest request = parsing;
+            if (request != null) {
+                if (HttpHeaderNames.HOST.contentEqualsIgnoreCase(name)) {
+                    request.hostFields++;
+                } else if (HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(name)) {
+                    request.transferEncodingFields++;
+                } else if (ForwardedHeaders.X_FORWARDED_FOR.contentEqualsIgnoreCase(name)) {
+                    request.forwardedForFields++;
+                } else if (HttpHeaderNames.VIA.contentEqualsIgnoreCase(name)) {
+                    request.viaFields++;
+                }
+            }
+            return name;
         }
     }
 

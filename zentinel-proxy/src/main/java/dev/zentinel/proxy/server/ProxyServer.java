@@ -2,6 +2,7 @@ package dev.zentinel.proxy.server;
 
 import dev.zentinel.proxy.accesslog.AccessLog;
 import dev.zentinel.proxy.config.ListenerConfig;
+import dev.zentinel.proxy.http.ClientConnection;
 import dev.zentinel.proxy.config.ProxyConfig;
 import dev.zentinel.proxy.http.ProxyContext;
 import dev.zentinel.proxy.metrics.ProxyMetrics;
@@ -40,6 +41,8 @@ public final class ProxyServer implements AutoCloseable {
     public static final Duration DEFAULT_DRAIN_IDLE_QUIET = Duration.ofMillis(500);
     /** Upper bound for waiting on the event loops to terminate in {@link #close()}. */
     static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+    /** Upper bound for waiting on a listener channel to close in {@link #stopAccepting()}. */
+    static final Duration LISTENER_CLOSE_TIMEOUT = Duration.ofSeconds(5);
     /** After a drain timeout force-closed the stragglers, how long we wait for them to be gone. */
     static final Duration FORCE_CLOSE_GRACE = Duration.ofSeconds(2);
 
@@ -63,8 +66,7 @@ public final class ProxyServer implements AutoCloseable {
         this.metrics = metrics;
         this.transport = transport;
         Upstreams upstreams = new Upstreams(config.upstreams(), transport.channelClass());
-        this.context = new ProxyContext(config.routes(), upstreams, config.limits(), metrics, accessLog,
-                config.accessLog().enabled());
+        this.context = new ProxyContext(config.routes(), upstreams, config.limits(), metrics, accessLog);
         for (ListenerConfig listener : config.listeners()) {
             gates.put(listener.name(), new ListenerGate(listener.name(), listener.maxConnections()));
         }
@@ -154,7 +156,8 @@ public final class ProxyServer implements AutoCloseable {
 
     /**
      * Closes this process's listening sockets (a plain close of our descriptor: an inherited or
-     * handed-over socket stays open in the other process and keeps its accept queue).
+     * handed-over socket stays open in the other process and keeps its accept queue). Returns once
+     * they are closed (bounded wait), except when called on an event loop thread.
      */
     public void stopAccepting() {
         synchronized (lock) {
@@ -165,13 +168,21 @@ public final class ProxyServer implements AutoCloseable {
         closeListeners();
     }
 
+    /** Closes the listener channels and, unless called on their event loop, waits (bounded) until they are. */
     private void closeListeners() {
         List<ServerChannel> open;
         synchronized (listeners) {
             open = new ArrayList<>(listeners.values());
             listeners.clear();
         }
-        open.forEach(Channel::close);
+        List<ChannelFuture> closing = new ArrayList<>(open.size());
+        open.forEach(channel -> closing.add(channel.close()));
+        for (ChannelFuture f : closing) {
+            if (!f.channel().eventLoop().inEventLoop()
+                    && !f.awaitUninterruptibly(LISTENER_CLOSE_TIMEOUT.toMillis())) {
+                LOG.warn("listener {} did not close within {}", f.channel(), LISTENER_CLOSE_TIMEOUT);
+            }
+        }
     }
 
     /** {@link #drain(Duration, Duration)} with the default idle quiet period. */
@@ -195,20 +206,22 @@ public final class ProxyServer implements AutoCloseable {
         }
         stopAccepting();
         long startNanos = System.nanoTime();
-        int atStart = registry.size();
         CompletableFuture<DrainResult> result = drained;
         AtomicInteger forced = new AtomicInteger();
         CompletableFuture<Void> empty = registry.drain(Math.max(0, idleQuiet.toNanos()));
         var deadline = group.next().schedule(() -> {
             if (!empty.isDone()) {
-                forced.set(registry.closeAll());
+                // Count before closing: the last close completes the drain, possibly right here.
+                List<ClientConnection> remaining = registry.snapshot();
+                forced.set(remaining.size());
+                ConnectionRegistry.close(remaining);
                 group.next().schedule(() -> empty.complete(null), FORCE_CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
             }
         }, Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
         empty.whenComplete((ok, error) -> {
             deadline.cancel(false);
             int forceClosed = forced.get();
-            result.complete(new DrainResult(Math.max(0, atStart - forceClosed), forceClosed,
+            result.complete(new DrainResult(Math.max(0, registry.drainedTotal() - forceClosed), forceClosed,
                     Duration.ofNanos(System.nanoTime() - startNanos)));
         });
         return result;

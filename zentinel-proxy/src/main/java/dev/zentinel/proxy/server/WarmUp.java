@@ -79,7 +79,7 @@ final class WarmUp {
         }
         remaining.set(requests);
         group.next().schedule(() -> finish(null), Math.max(1, budget.toMillis()), TimeUnit.MILLISECONDS);
-        bind(new ServerBootstrap().childHandler(new ChannelInitializer<>() {
+        bind(new ServerBootstrap().childOption(ChannelOption.TCP_NODELAY, true).childHandler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
                 opened.add(ch);
@@ -103,7 +103,7 @@ final class WarmUp {
                 new RouteConfig("warmup-respond", 0, new RouteMatch(null, "/", null, List.of(), Map.of()), null,
                         new RespondConfig(200, "ok\n", Map.of())));
         upstreams = new Upstreams(List.of(upstream), transport.channelClass());
-        ProxyContext context = new ProxyContext(routes, upstreams, limits, new ProxyMetrics(), null, false);
+        ProxyContext context = new ProxyContext(routes, upstreams, limits, new ProxyMetrics(), null);
         bind(new ServerBootstrap()
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
@@ -210,12 +211,12 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
                 return;
             }
             responseStarted = true;
-            keepAlive = HttpUtil.isKeepAlive(response);
+            keepAlive = response.headers().contains(HttpHeaderNames.CONNECTION)
+                    ? HttpUtil.isKeepAlive(response)
+                    : response.protocolVersion().isKeepAliveDefault();
+            // A complete message in one piece: the exchange ends inside the callback.
+            responseComplete = msg instanceof LastHttpContent;
             ex.onResponseHead(response);
-            if (msg instanceof LastHttpContent) {
-                responseComplete = true;
-                // a FullHttpResponse: the head callback consumed it entirely
-            }
             return;
         }
         if (msg instanceof HttpContent) {

@@ -63,6 +63,17 @@ class ForwardingTest {
     }
 
     @Test
+    void joinsRepeatedForwardingFieldLines() throws Exception {
+        try (RawClient client = proxy.client()) {
+            RawResponse r = client.get("/echo", "X-Forwarded-For: 198.51.100.1", "X-Forwarded-For: 198.51.100.2",
+                    "Via: 1.0 a", "Via: 1.1 b");
+            assertThat(r.text())
+                    .contains("x-forwarded-for: 198.51.100.1, 198.51.100.2, 127.0.0.1\n")
+                    .contains("via: 1.0 a, 1.1 b, 1.1 zentinel\n");
+        }
+    }
+
+    @Test
     void removesHopByHopRequestHeaders() throws Exception {
         try (RawClient client = proxy.client()) {
             RawResponse r = client.get("/echo", "Connection: keep-alive, X-Secret", "X-Secret: s", "Keep-Alive: timeout=5",

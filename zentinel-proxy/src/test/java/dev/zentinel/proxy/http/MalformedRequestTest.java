@@ -80,6 +80,7 @@ class MalformedRequestTest {
         "GET /echo HTTP/1.1|Host: a|Host: b||",
         // broken request lines
         "GET echo HTTP/1.1|Host: t||",
+        "GET /echo FOO/1.1|Host: t||",
         "G@T /echo HTTP/1.1|Host: t||",
     })
     void rejectedWith400AndClosed(String spec) throws Exception {

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  */
 class StreamingTest {
 
-    private static final long SIZE = 256L << 20;
+    /** 256 MiB by default; {@code -Dzentinel.test.streamBytes=1073741824} for the 1 GiB run by hand. */
+    private static final long SIZE = Long.getLong("zentinel.test.streamBytes", 256L << 20);
     /** Far below the body size: a proxy that buffered bodies would blow through it. */
     private static final long MAX_BUFFER_MEMORY = 64L << 20;
 

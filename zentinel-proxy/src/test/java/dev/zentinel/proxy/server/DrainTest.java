@@ -65,6 +65,28 @@ class DrainTest {
     }
 
     @Test
+    void pipelinedRequestsAlreadyReadAreAnsweredAndOnlyTheLastCloses() throws Exception {
+        try (RawClient client = new RawClient(port)) {
+            client.send("GET /slow?ms=800 HTTP/1.1\r\nHost: t\r\n\r\n"
+                    + "GET /local HTTP/1.1\r\nHost: t\r\n\r\n"
+                    + "GET /id HTTP/1.1\r\nHost: t\r\n\r\n");
+            await().atMost(Duration.ofSeconds(10)).until(() -> origin.requests() == 1);
+            CompletableFuture<DrainResult> drained = proxy.server().drain(LONG);
+            RawResponse first = client.read();
+            RawResponse second = client.read();
+            RawResponse third = client.read();
+            assertThat(first.text()).isEqualTo("slow 800");
+            assertThat(second.text()).isEqualTo("local\n");
+            assertThat(third.text()).startsWith("a conn=");
+            assertThat(first.closes()).isFalse();
+            assertThat(second.closes()).isFalse();
+            assertThat(third.closes()).isTrue();
+            assertThat(client.closedByPeer()).isTrue();
+            assertThat(drained.get(10, TimeUnit.SECONDS).forceClosed()).isZero();
+        }
+    }
+
+    @Test
     void stopsAcceptingNewConnections() throws Exception {
         proxy.server().drain(LONG).get(10, TimeUnit.SECONDS);
         assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(ConnectException.class);

@@ -23,9 +23,12 @@ public final class ProxyFixture implements AutoCloseable {
     }
 
     public static ProxyFixture start(ProxyConfig config, int threads) throws Exception {
+        return start(config, threads, AccessLog.create(new AccessLogConfig(false, "-", 16)));
+    }
+
+    public static ProxyFixture start(ProxyConfig config, int threads, AccessLog accessLog) throws Exception {
         ProxyMetrics metrics = new ProxyMetrics();
-        ProxyServer server = new ProxyServer(config, metrics, AccessLog.create(new AccessLogConfig(false, "-", 16)),
-                Transport.detect(), threads);
+        ProxyServer server = new ProxyServer(config, metrics, accessLog, Transport.detect(), threads);
         try {
             server.start(ListenerOpener.binding()).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {

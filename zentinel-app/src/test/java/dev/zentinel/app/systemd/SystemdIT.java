@@ -107,6 +107,7 @@ class SystemdIT {
                 List.of("--listen=127.0.0.1:" + httpPort, "--fdname=http"));
         try {
             // systemd-socket-activate starts the service on the first connection; that one is served too.
+            awaitActivationSocket();
             assertThat(get("/")).startsWith("HTTP/1.1 200");
             JsonNode first = awaitStatus(s -> s.path("generation").asLong() == 1
                     && "serving".equals(s.path("state").asText()));
@@ -150,6 +151,7 @@ class SystemdIT {
                 "--listen=127.0.0.1:" + strayPort, "--fdname=http:stray"));
         try {
             // The service starts on the first connection; it must then refuse to run.
+            awaitActivationSocket();
             CompletableFuture.runAsync(() -> {
                 try (Socket s = new Socket("127.0.0.1", httpPort)) {
                     s.setSoTimeout(60_000);
@@ -163,6 +165,18 @@ class SystemdIT {
         } finally {
             proxy.close();
         }
+    }
+
+    /** Until systemd-socket-activate has bound the port (a probe connection also starts the service). */
+    private void awaitActivationSocket() {
+        Awaitility.await("systemd-socket-activate listening").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreException(java.net.ConnectException.class)
+                .until(() -> {
+                    try (Socket probe = new Socket("127.0.0.1", httpPort)) {
+                        return true;
+                    }
+                });
     }
 
     private static void awaitMore(CountingLoad load, long more) {

@@ -1,9 +1,12 @@
 package dev.zentinel.handoff;
 
-/** A listener table address, "host:port" or "[v6]:port", split into its parts. */
-record ListenerAddress(String host, int port) {
+/**
+ * A listener table address, "host:port" or "[v6]:port", split into its parts. The one parser of
+ * listener addresses in this module (inherited and socket-activated listeners alike).
+ */
+public record ListenerAddress(String host, int port) {
 
-    static ListenerAddress parse(String text) throws HandoffException {
+    public static ListenerAddress parse(String text) throws HandoffException {
         String s = text == null ? "" : text.trim();
         String host;
         String port;

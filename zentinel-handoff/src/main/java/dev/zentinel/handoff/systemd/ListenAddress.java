@@ -1,5 +1,7 @@
 package dev.zentinel.handoff.systemd;
 
+import dev.zentinel.handoff.HandoffException;
+import dev.zentinel.handoff.ListenerAddress;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -12,35 +14,10 @@ import java.util.List;
  */
 record ListenAddress(String text, List<InetAddress> addresses, int port) {
 
-    static ListenAddress resolve(String text) throws UnknownHostException {
-        String s = text.trim();
-        String host;
-        String port;
-        if (s.startsWith("[")) {
-            int close = s.indexOf(']');
-            if (close < 0 || close + 1 >= s.length() || s.charAt(close + 1) != ':') {
-                throw new IllegalArgumentException("address must be [ipv6]:port, got '" + text + "'");
-            }
-            host = s.substring(1, close);
-            port = s.substring(close + 2);
-        } else {
-            int colon = s.lastIndexOf(':');
-            if (colon <= 0 || s.indexOf(':') != colon) {
-                throw new IllegalArgumentException("address must be host:port, got '" + text + "'");
-            }
-            host = s.substring(0, colon);
-            port = s.substring(colon + 1);
-        }
-        int number;
-        try {
-            number = Integer.parseInt(port);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("port must be a number in '" + text + "'");
-        }
-        if (number < 0 || number > 65535) {
-            throw new IllegalArgumentException("port out of range 0..65535 in '" + text + "'");
-        }
-        return new ListenAddress(text, List.copyOf(Arrays.asList(InetAddress.getAllByName(host))), number);
+    static ListenAddress resolve(String text) throws HandoffException, UnknownHostException {
+        ListenerAddress parsed = ListenerAddress.parse(text);
+        return new ListenAddress(text, List.copyOf(Arrays.asList(InetAddress.getAllByName(parsed.host()))),
+                parsed.port());
     }
 
     /**

@@ -189,7 +189,7 @@ public final class SocketActivation {
         for (ListenerEntry entry : configured) {
             try {
                 resolved.put(entry.name(), ListenAddress.resolve(entry.address()));
-            } catch (UnknownHostException | IllegalArgumentException e) {
+            } catch (UnknownHostException | HandoffException e) {
                 throw new HandoffException("listener '" + entry.name() + "' address '" + entry.address()
                         + "' cannot be resolved: " + e.getMessage());
             }

@@ -114,6 +114,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     private int status;
     private UpstreamGroup group;
     private Target target;
+    private Target failedTarget;
     private UpstreamConnection upstream;
     private ChannelFuture pendingConnect;
     private int connectAttempts;
@@ -320,6 +321,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         bytesOut = 0;
         status = 0;
         connectAttempts = 0;
+        failedTarget = null;
         closeAfterResponse = lastAccepted || (draining && queuedRequests == 0);
         lastAccepted = false;
         if (requestComplete) {
@@ -481,7 +483,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     }
 
     private void acquireUpstream() {
-        target = group.balancer().pick();
+        Target picked = group.balancer().pick();
+        // After a failed connect, do not try the same target again if the balancer offers another.
+        for (int i = 0, n = group.balancer().targets().size(); picked == failedTarget && i < n; i++) {
+            picked = group.balancer().pick();
+        }
+        target = picked;
         target.acquire();
         TargetPool pool = pools.pool(group, target);
         UpstreamConnection pooled = retried ? null : pool.pollIdle();
@@ -510,6 +517,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         }
         UpstreamFailure failure = UpstreamFailure.ofConnect(future.cause());
         px.metrics().upstreamError(upstreamName, failure.metricKind());
+        failedTarget = target;
         releaseTarget();
         if (connectAttempts < group.connectAttempts()) {
             acquireUpstream();

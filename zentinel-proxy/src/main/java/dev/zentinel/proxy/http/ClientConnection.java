@@ -35,6 +35,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -114,6 +115,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     private int status;
     private UpstreamGroup group;
     private Target target;
+    // Targets a connect already failed to during this request (at most MAX_CONNECT_ATTEMPTS - 1).
+    private Target failedTarget;
+    private Target earlierFailedTarget;
     private UpstreamConnection upstream;
     private ChannelFuture pendingConnect;
     private int connectAttempts;
@@ -320,6 +324,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         bytesOut = 0;
         status = 0;
         connectAttempts = 0;
+        failedTarget = null;
+        earlierFailedTarget = null;
         closeAfterResponse = lastAccepted || (draining && queuedRequests == 0);
         lastAccepted = false;
         if (requestComplete) {
@@ -481,7 +487,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     }
 
     private void acquireUpstream() {
-        target = group.balancer().pick();
+        target = pickTarget();
         target.acquire();
         TargetPool pool = pools.pool(group, target);
         UpstreamConnection pooled = retried ? null : pool.pollIdle();
@@ -492,6 +498,27 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
             pendingConnect = pool.connect();
             pendingConnect.addListener(onConnect);
         }
+    }
+
+    /** The balancer's choice, unless a connect to it already failed for this request: then the next one that did not. */
+    private Target pickTarget() {
+        Target picked = group.balancer().pick();
+        if (!connectFailed(picked)) {
+            return picked;
+        }
+        List<Target> all = group.balancer().targets();
+        int start = all.indexOf(picked);
+        for (int i = 1; i <= all.size(); i++) {
+            Target next = all.get((start + i) % all.size());
+            if (!connectFailed(next)) {
+                return next;
+            }
+        }
+        return picked;
+    }
+
+    private boolean connectFailed(Target t) {
+        return t == failedTarget || t == earlierFailedTarget;
     }
 
     private void onConnectComplete(ChannelFuture future) {
@@ -510,6 +537,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         }
         UpstreamFailure failure = UpstreamFailure.ofConnect(future.cause());
         px.metrics().upstreamError(upstreamName, failure.metricKind());
+        earlierFailedTarget = failedTarget;
+        failedTarget = target;
         releaseTarget();
         if (connectAttempts < group.connectAttempts()) {
             acquireUpstream();

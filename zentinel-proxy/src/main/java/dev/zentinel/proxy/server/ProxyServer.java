@@ -100,20 +100,27 @@ public final class ProxyServer implements AutoCloseable {
                 continue;
             }
             opened.addListener(f -> {
-                if (f.isSuccess()) {
-                    listeners.put(listener.name(), (ServerChannel) opened.channel());
-                    if (pending.decrementAndGet() == 0 && !started.isDone()) {
-                        state = ServerState.SERVING;
-                        started.complete(null);
+                synchronized (lock) {
+                    if (!f.isSuccess()) {
+                        failStart(listener, f.cause());
+                    } else if (started.isCompletedExceptionally() || state != ServerState.STARTING) {
+                        // Another listener failed, or we were stopped, while this one was opening.
+                        opened.channel().close();
+                        started.completeExceptionally(new IllegalStateException("server stopped while starting"));
+                    } else {
+                        listeners.put(listener.name(), (ServerChannel) opened.channel());
+                        if (pending.decrementAndGet() == 0) {
+                            state = ServerState.SERVING;
+                            started.complete(null);
+                        }
                     }
-                } else {
-                    failStart(listener, f.cause());
                 }
             });
         }
         started.whenComplete((ok, error) -> {
             if (error != null) {
-                closeListeners();
+                // May run on an event loop: close without waiting.
+                closeListeners(false);
             }
         });
         return started;
@@ -165,11 +172,14 @@ public final class ProxyServer implements AutoCloseable {
                 state = ServerState.DRAINING;
             }
         }
-        closeListeners();
+        closeListeners(true);
     }
 
-    /** Closes the listener channels and, unless called on their event loop, waits (bounded) until they are. */
-    private void closeListeners() {
+    /**
+     * Closes the listener channels and, if {@code wait} and not called on their event loop, waits
+     * (bounded) until they are.
+     */
+    private void closeListeners(boolean wait) {
         List<ServerChannel> open;
         synchronized (listeners) {
             open = new ArrayList<>(listeners.values());
@@ -178,7 +188,7 @@ public final class ProxyServer implements AutoCloseable {
         List<ChannelFuture> closing = new ArrayList<>(open.size());
         open.forEach(channel -> closing.add(channel.close()));
         for (ChannelFuture f : closing) {
-            if (!f.channel().eventLoop().inEventLoop()
+            if (wait && !f.channel().eventLoop().inEventLoop()
                     && !f.awaitUninterruptibly(LISTENER_CLOSE_TIMEOUT.toMillis())) {
                 LOG.warn("listener {} did not close within {}", f.channel(), LISTENER_CLOSE_TIMEOUT);
             }
@@ -209,6 +219,11 @@ public final class ProxyServer implements AutoCloseable {
         CompletableFuture<DrainResult> result = drained;
         AtomicInteger forced = new AtomicInteger();
         CompletableFuture<Void> empty = registry.drain(Math.max(0, idleQuiet.toNanos()));
+        if (group.isShuttingDown()) {
+            // Closed already: nothing is left to drain.
+            result.complete(new DrainResult(0, 0, Duration.ofNanos(System.nanoTime() - startNanos)));
+            return result;
+        }
         var deadline = group.next().schedule(() -> {
             if (!empty.isDone()) {
                 // Count before closing: the last close completes the drain, possibly right here.
@@ -254,7 +269,7 @@ public final class ProxyServer implements AutoCloseable {
             }
             state = ServerState.STOPPED;
         }
-        closeListeners();
+        closeListeners(true);
         registry.closeAll();
         context.upstreams().closeIdle();
         var termination = group.shutdownGracefully(0, SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

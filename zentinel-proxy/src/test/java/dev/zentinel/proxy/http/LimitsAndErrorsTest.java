@@ -134,6 +134,37 @@ class LimitsAndErrorsTest {
     }
 
     @Test
+    void readTimeoutDoesNotCountTimeSpentWaitingForASlowClient() throws Exception {
+        startProxy(TestConfigs.builder().listener("http")
+                .upstream("app", LoadBalancing.ROUND_ROBIN, Duration.ofSeconds(2), Duration.ofMillis(300), origin.port())
+                .proxyRoute("r", "/", "app"));
+        int size = 16 << 20;
+        try (RawClient client = proxy.client()) {
+            client.send("GET /download?bytes=" + size + " HTTP/1.1\r\nHost: t\r\n\r\n");
+            // Simulates a client that does not read for a while (not a synchronisation): the
+            // proxy stops reading the origin, and that pause is not an origin read timeout.
+            Thread.sleep(1500);
+            RawResponse r = client.read();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).hasSize(size);
+        }
+        assertThat(proxy.metrics().scrape()).doesNotContain("read_timeout");
+    }
+
+    @Test
+    void clientThatStopsReadingIsDisconnectedAfterTheIdleTimeout() throws Exception {
+        startProxy(tight().limits(new LimitsConfig(1024, 256, 1000, Duration.ofMillis(500), Duration.ofMillis(500), 4)));
+        try (RawClient client = proxy.client()) {
+            client.socket().setReceiveBufferSize(4096);
+            client.send("GET /download?bytes=" + (64 << 20) + " HTTP/1.1\r\nHost: t\r\n\r\n");
+            await().atMost(Duration.ofSeconds(10)).until(() -> origin.requests() == 1);
+            // The proxy gives up on the stalled client: reading now ends long before 64 MiB.
+            await().atMost(Duration.ofSeconds(20)).until(() -> proxy.server().activeConnections() == 0);
+            assertThat(client.readToEnd().length).isLessThan(64 << 20);
+        }
+    }
+
+    @Test
     void oversizedHeadersAre431() throws Exception {
         startProxy(tight());
         try (RawClient client = proxy.client()) {

@@ -158,13 +158,17 @@ class UpstreamPoolTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             closedPort = s.getLocalPort();
         }
-        startProxy(new UpstreamConfig("app", List.of(new HostPort("127.0.0.1", closedPort), new HostPort("127.0.0.1", a.port())),
-                LoadBalancing.ROUND_ROBIN, Duration.ofSeconds(2), Duration.ofSeconds(10), 8, Duration.ofSeconds(30)));
-        try (RawClient client = proxy.client()) {
-            for (int i = 0; i < 6; i++) {
-                assertThat(client.get("/id").status()).isEqualTo(200);
+        for (LoadBalancing lb : LoadBalancing.values()) {
+            startProxy(new UpstreamConfig("app", List.of(new HostPort("127.0.0.1", closedPort), new HostPort("127.0.0.1", a.port())),
+                    lb, Duration.ofSeconds(2), Duration.ofSeconds(10), 8, Duration.ofSeconds(30)));
+            try (RawClient client = proxy.client()) {
+                for (int i = 0; i < 10; i++) {
+                    assertThat(client.get("/id").status()).as(lb + " request " + i).isEqualTo(200);
+                }
             }
+            assertThat(proxy.metrics().scrape()).contains("connect_refused");
+            proxy.close();
+            proxy = null;
         }
-        assertThat(proxy.metrics().scrape()).contains("connect_refused");
     }
 }

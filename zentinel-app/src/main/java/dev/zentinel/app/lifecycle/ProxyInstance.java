@@ -108,7 +108,7 @@ public final class ProxyInstance implements AutoCloseable {
 
     /** Waits, at most {@code timeout}, for open connections to finish; then closes the rest. */
     public CompletableFuture<DrainResult> drain(Duration timeout) {
-        return server.drain(timeout);
+        return server.drain(timeout, config.upgrade().drainIdleQuiet());
     }
 
     /**

@@ -46,7 +46,7 @@ final class ConfigBinder {
     private static final Set<String> RUNTIME_KEYS = BinderSupport.keys("directory");
     private static final Set<String> ACCESS_LOG_KEYS = BinderSupport.keys("enabled", "path", "queue-size");
     private static final Set<String> UPGRADE_KEYS = BinderSupport.keys("readiness-timeout", "drain-timeout",
-            "max-draining-generations", "warmup-requests", "warmup-timeout");
+            "max-draining-generations", "warmup-requests", "warmup-timeout", "drain-idle-quiet");
 
     private static final Map<String, LoadBalancing> STRATEGIES = strategies();
 
@@ -260,7 +260,8 @@ final class ConfigBinder {
                 u.intValue("max-draining-generations", UpgradeConfig.DEFAULT_MAX_DRAINING_GENERATIONS, 1,
                         MAX_DRAINING_GENERATIONS),
                 u.intValue("warmup-requests", UpgradeConfig.DEFAULT_WARMUP_REQUESTS, 0, MAX_WARMUP_REQUESTS),
-                u.duration("warmup-timeout", UpgradeConfig.DEFAULT_WARMUP_TIMEOUT));
+                u.duration("warmup-timeout", UpgradeConfig.DEFAULT_WARMUP_TIMEOUT),
+                u.duration("drain-idle-quiet", UpgradeConfig.DEFAULT_DRAIN_IDLE_QUIET));
     }
 
     // ---- shared checks

@@ -4,6 +4,7 @@ import dev.zentinel.proxy.accesslog.AccessLog;
 import dev.zentinel.proxy.config.ListenerConfig;
 import dev.zentinel.proxy.http.ClientConnection;
 import dev.zentinel.proxy.config.ProxyConfig;
+import dev.zentinel.proxy.config.UpgradeConfig;
 import dev.zentinel.proxy.http.ProxyContext;
 import dev.zentinel.proxy.metrics.ProxyMetrics;
 import dev.zentinel.proxy.upstream.Upstreams;
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class ProxyServer implements AutoCloseable {
 
     /** Default quiet period after which an idle connection is closed during a drain. */
-    public static final Duration DEFAULT_DRAIN_IDLE_QUIET = Duration.ofMillis(500);
+    public static final Duration DEFAULT_DRAIN_IDLE_QUIET = UpgradeConfig.DEFAULT_DRAIN_IDLE_QUIET;
     /** Upper bound for waiting on the event loops to terminate in {@link #close()}. */
     static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
     /** Upper bound for waiting on a listener channel to close in {@link #stopAccepting()}. */

@@ -150,6 +150,7 @@ bench_wait_http() {
 # Pids of ROOT and all its descendants (from /proc, so no ps dependency).
 bench_tree_pids() {
   local root="$1" stat rest pid ppid changed=1 rounds=0
+  local -a f
   [ -n "$root" ] || return 0
   local -A in_tree=(["$root"]=1)
   local -a all=()
@@ -158,10 +159,11 @@ bench_tree_pids() {
   while [ "$changed" = 1 ] && [ "$rounds" -lt 8 ]; do
     changed=0; rounds=$((rounds + 1))
     for stat in "${all[@]}"; do
-      rest="$(cat "$stat" 2>/dev/null)" || continue
+      read -r rest 2>/dev/null <"$stat" || continue
       pid="${rest%% *}"
       rest="${rest##*) }"
-      ppid="$(set -- $rest; echo "$2")"
+      f=($rest)
+      ppid="${f[1]}"
       if [ -n "${in_tree[$ppid]:-}" ] && [ -z "${in_tree[$pid]:-}" ]; then
         in_tree[$pid]=1; changed=1
       fi
@@ -173,11 +175,13 @@ bench_tree_pids() {
 # Sum of utime+stime clock ticks of the given pids (fields 14 and 15 of /proc/PID/stat).
 bench_cpu_ticks() {
   local total=0 pid rest
+  local -a f
   for pid in "$@"; do
-    rest="$(cat "/proc/$pid/stat" 2>/dev/null)" || continue
+    read -r rest 2>/dev/null <"/proc/$pid/stat" || continue
     rest="${rest##*) }"
-    # After the ")" field 3 is $1, so utime (14) is $12 and stime (15) is $13.
-    total=$((total + $(set -- $rest; echo "$(( ${12} + ${13} ))")))
+    # After the ")" field 3 (state) is f[0], so utime (14) is f[11] and stime (15) is f[12].
+    f=($rest)
+    total=$((total + f[11] + f[12]))
   done
   echo "$total"
 }

@@ -17,11 +17,14 @@ BENCH_DRAIN_SECONDS="${BENCH_DRAIN_SECONDS:-30}"
 # Direct children of PID (from /proc).
 bench_children() {
   local parent="$1" stat rest pid
+  local -a f
   for stat in /proc/[0-9]*/stat; do
-    rest="$(cat "$stat" 2>/dev/null)" || continue
+    # `read` is a builtin: no fork per process, so this stays fast on a loaded machine.
+    read -r rest 2>/dev/null <"$stat" || continue
     pid="${rest%% *}"
     rest="${rest##*) }"
-    [ "$(set -- $rest; echo "$2")" = "$parent" ] && echo "$pid"
+    f=($rest)
+    [ "${f[1]}" = "$parent" ] && echo "$pid"
   done
   return 0
 }
@@ -172,7 +175,8 @@ http {
 }
 EOF
   # Daemonized on purpose: nginx ignores WINCH (part of the upgrade dance) unless it is.
-  if ! taskset -c "$PROXY_CPU" nginx -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf" -e "$NGINX_DIR/error.log" \
+  # An absolute path: on USR2 nginx re-executes its own argv[0].
+  if ! taskset -c "$PROXY_CPU" "$(command -v nginx)" -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf" -e "$NGINX_DIR/error.log" \
       >"$NGINX_DIR/start.log" 2>&1; then
     cat "$NGINX_DIR/start.log" >&2
     return 1

@@ -1,0 +1,198 @@
+#!/usr/bin/env bash
+# Upgrade-under-load benchmark (not a test): steady load, then K zero-downtime upgrades of the
+# proxy, measured by the in-repo load generator (which counts every failed request).
+# For each upgrade: failed requests, throughput dip around it, p99 in the 10 s after it vs the
+# steady state. Runs Zentinel (`zentinel upgrade`), nginx (USR2/WINCH/QUIT) and HAProxy
+# (master-worker reload, SIGUSR2), each when available. See docs/benchmark.md.
+set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+usage: bench/upgrade.sh [--upgrades K] [--spacing S] [--steady S] [--connections N]
+                        [--mode keepalive|close] [--warmup S] [--only zentinel|nginx|haproxy]
+  --upgrades K      upgrades per proxy (default 5, 1..50)
+  --spacing S       seconds from one upgrade's start to the next (default 15, 12..300)
+  --steady S        seconds of steady load before the first upgrade (default 10, 5..300)
+  --connections N   concurrent client connections (default 64, 1..10000)
+  --mode M          keepalive or close (default keepalive)
+  --warmup S        unmeasured load before the run, for JIT and caches (default 5, 0..120)
+  --only NAME       measure just this proxy (default: every one that is available)
+Environment: as bench/run.sh, plus BENCH_DRAIN_SECONDS (30): the drain bound given to every proxy.
+EOF
+}
+
+. "$(dirname "$0")/lib/common.sh"
+. "$(dirname "$0")/lib/proxies.sh"
+
+upgrades=5 spacing=15 steady=10 connections=64 mode=keepalive warmup=5 only=""
+int_arg() { # name value min max
+  [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge "$3" ] && [ "$2" -le "$4" ] || bench_die "$1 must be an integer in $3..$4, got '$2'"
+  echo "$2"
+}
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --upgrades) upgrades="$(int_arg "$1" "${2:-}" 1 50)"; shift 2 ;;
+    --spacing) spacing="$(int_arg "$1" "${2:-}" 12 300)"; shift 2 ;;
+    --steady) steady="$(int_arg "$1" "${2:-}" 5 300)"; shift 2 ;;
+    --connections) connections="$(int_arg "$1" "${2:-}" 1 10000)"; shift 2 ;;
+    --mode) [[ "${2:-}" =~ ^(keepalive|close)$ ]] || bench_die "--mode must be keepalive or close"; mode="$2"; shift 2 ;;
+    --warmup) warmup="$(int_arg "$1" "${2:-}" 0 120)"; shift 2 ;;
+    --only) [[ "${2:-}" =~ ^(zentinel|nginx|haproxy)$ ]] || bench_die "--only must be zentinel, nginx or haproxy"; only="$2"; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; bench_die "unknown argument '$1'" ;;
+  esac
+done
+if [ -n "$only" ]; then proxies=("$only"); else proxies=(zentinel nginx haproxy); fi
+
+# The p99 comparison window after each upgrade, and the margins of the dip window around it.
+AFTER_MS=10000
+DIP_BEFORE_MS=500
+DIP_AFTER_MS=1500
+
+bench_init
+bench_cpus
+bench_dist
+bench_compile_java
+bench_start_origin
+
+sleep_until_ms() {
+  local d=$(($1 - $(now_ms)))
+  [ "$d" -gt 0 ] && sleep "$(awk -v d="$d" 'BEGIN { printf "%.3f", d / 1000 }')"
+  return 0
+}
+
+# usage: wfield FILE WINDOW_NAME KEY
+wfield() { sed -n "/^WINDOW name=$2 /{s/.* $3=\([^ ]*\).*/\1/p;q}" "$1"; }
+
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.1f%%", (1 - a / b) * 100 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2fx", a / b }'; }
+ms() { awk -v v="$1" 'BEGIN { printf "%.2f", v / 1000 }'; }  # microseconds -> milliseconds
+secs() { awk -v v="$1" 'BEGIN { printf "%.2f", v / 1000 }'; } # milliseconds -> seconds
+
+summary_rows=()
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$BENCH_DIR/results"
+details="$BENCH_DIR/results/upgrade-$stamp-$mode.txt"
+: >"$details"
+
+# Writes to stdout and to the details file.
+say() { printf '%s\n' "$*" | tee -a "$details"; }
+
+run_proxy() {
+  local p="$1" label port windows out csv launch D k start ready done_ end_ms
+  local -a starts=() readies=() dones=() errors=()
+  label="$p $("${p}_version")"
+  port="$(bench_free_port)"
+  bench_log "starting $label on 127.0.0.1:$port (CPU $PROXY_CPU)"
+  if ! "${p}_start" "$port"; then
+    summary_rows+=("$(printf '%-26s %s' "$label" "failed to start")")
+    "${p}_stop"
+    return
+  fi
+  if [ "$warmup" -gt 0 ]; then
+    bench_loadgen "$BENCH_TMP/$p.warmup" "http://127.0.0.1:$port/" "$warmup" "$connections" "$mode" || true
+  fi
+
+  D=$((steady + upgrades * spacing + 3))
+  windows="$BENCH_TMP/$p.windows"; out="$BENCH_TMP/$p.loadgen"
+  csv="$BENCH_DIR/results/upgrade-$stamp-$mode-$p-intervals.csv"
+  : >"$windows"
+  launch="$(now_ms)"
+  bench_spawn "$out" taskset -c "$LOAD_CPU" java -XX:+UseSerialGC -cp "$BENCH_TMP/classes" LoadGen \
+    --url "http://127.0.0.1:$port/" --duration "$D" --connections "$connections" --mode "$mode" \
+    --windows "$windows" --intervals-out "$csv"
+  local lg="$LAST_PID"
+  end_ms=$((launch + D * 1000))
+  bench_log "$p: steady load for ${steady}s, then $upgrades upgrades ${spacing}s apart (load runs ${D}s)"
+  # One extra second covers the load generator's JVM start; the steady window skips its first 2 s.
+  sleep_until_ms $((launch + steady * 1000 + 1000))
+
+  for ((k = 1; k <= upgrades; k++)); do
+    start="$(now_ms)"
+    if [ $((end_ms - start)) -lt $((AFTER_MS + 2000)) ]; then
+      bench_log "$p: too little load time left for upgrade $k; stopping after $((k - 1))"
+      break
+    fi
+    [ "$k" = 1 ] && echo "steady $((launch + 2000)) $start" >>"$windows"
+    [ "$k" -gt 1 ] && echo "u$((k - 1))_all ${starts[$((k - 2))]} $start" >>"$windows"
+    UPG_READY_MS="" UPG_DONE_MS=""
+    # Called in this shell (not a $(...) subshell) so the pids and timestamps it sets survive.
+    if ! "${p}_upgrade" 2>"$BENCH_TMP/$p.upgrade-err"; then
+      bench_log "$p: upgrade $k failed: $(tr '\n' ' ' <"$BENCH_TMP/$p.upgrade-err")"
+      errors[$k]="upgrade failed"
+    fi
+    cat "$BENCH_TMP/$p.upgrade-err" >>"$BENCH_TMP/$p.upgrade-messages"
+    ready="${UPG_READY_MS:-$(now_ms)}"; done_="${UPG_DONE_MS:-$(now_ms)}"
+    starts+=("$start"); readies+=("$ready"); dones+=("$done_")
+    echo "u${k}_dip $((start - DIP_BEFORE_MS)) $((done_ + DIP_AFTER_MS))" >>"$windows"
+    echo "u${k}_after $ready $((ready + AFTER_MS))" >>"$windows"
+    bench_log "$p: upgrade $k: new serving after $((ready - start)) ms, old gone after $((done_ - start)) ms"
+    sleep_until_ms $((start + spacing * 1000))
+  done
+  local n=${#starts[@]}
+  [ "$n" -gt 0 ] && echo "u${n}_all ${starts[$((n - 1))]} $end_ms" >>"$windows"
+
+  if ! bench_wait_exit "$lg" $((D + 60)); then
+    bench_log "$p: load generator overran its bound; ending it"
+    bench_kill_pid "$lg" 5
+  fi
+  "${p}_stop"
+  # Note: under `set -e` a failing wait would end the script, hence the explicit `|| true`.
+  wait "$lg" 2>/dev/null || true
+
+  say ""
+  say "== $label: $mode, $connections connections, $n upgrade(s) ${spacing}s apart"
+  if ! grep -q '^WINDOW name=steady ' "$out"; then
+    cat "$out" | tee -a "$details" >&2
+    summary_rows+=("$(printf '%-26s %s' "$label" "no measurement (see above)")")
+    return
+  fi
+  local srps sp99 smin
+  srps="$(wfield "$out" steady rps)"; sp99="$(wfield "$out" steady p99_us)"; smin="$(wfield "$out" steady min_interval_rps)"
+  say "steady state: $srps req/s, p99 $(ms "$sp99") ms, failed $(wfield "$out" steady failed);" \
+    "worst 100 ms bucket $(pct "$smin" "$srps") below the mean (noise floor for the dip columns)"
+  say "$(printf '%3s %8s %8s %7s %10s %10s %12s %9s  %s' '#' 'ready_s' 'done_s' 'failed' 'dip_worst' 'dip_mean' 'p99_after_ms' 'p99_ratio' 'failure kinds')"
+  local total_failed=0 max_failed=0 worst_dip="" worst_ratio="" f kinds key v dipw dipm p99a rat
+  for ((k = 1; k <= n; k++)); do
+    f="$(wfield "$out" "u${k}_all" failed)"; f="${f:-0}"
+    kinds=""
+    for key in connect reset eof_before_response eof_mid_response bad_response non_2xx timeout; do
+      v="$(wfield "$out" "u${k}_all" "failed_$key")"
+      [ -n "$v" ] && [ "$v" != 0 ] && kinds="$kinds $key=$v"
+    done
+    [ -n "${errors[$k]:-}" ] && kinds="$kinds (${errors[$k]})"
+    dipw="$(pct "$(wfield "$out" "u${k}_dip" min_interval_rps)" "$srps")"
+    dipm="$(pct "$(wfield "$out" "u${k}_dip" rps)" "$srps")"
+    p99a="$(wfield "$out" "u${k}_after" p99_us)"
+    rat="$(ratio "$p99a" "$sp99")"
+    say "$(printf '%3d %8s %8s %7s %10s %10s %12s %9s %s' "$k" \
+      "$(secs $((${readies[$((k - 1))]} - ${starts[$((k - 1))]})))" \
+      "$(secs $((${dones[$((k - 1))]} - ${starts[$((k - 1))]})))" \
+      "$f" "$dipw" "$dipm" "$(ms "$p99a")" "$rat" "${kinds# }")"
+    total_failed=$((total_failed + f))
+    [ "$f" -gt "$max_failed" ] && max_failed="$f"
+    worst_dip="$(printf '%s\n%s\n' "$worst_dip" "$dipw" | grep -v '^$' | sort -t% -k1 -g | tail -1)"
+    worst_ratio="$(printf '%s\n%s\n' "$worst_ratio" "$rat" | grep -v '^$' | sort -g | tail -1)"
+  done
+  say "total failed: $total_failed over $n upgrade(s) (load generator overall: $(bench_field "$out" RESULT ok) ok, $(bench_field "$out" RESULT failed) failed)"
+  summary_rows+=("$(printf '%-26s %9s %8s %13s %10s %12s %9s' "${label:0:26}" "$n" "$total_failed" "$max_failed" \
+    "${worst_dip:-n/a}" "${worst_ratio:-n/a}" "$srps")")
+}
+
+for p in "${proxies[@]}"; do
+  why="$("${p}_unavailable")"
+  [ -n "$why" ] || why="$("${p}_upgrade_unavailable")"
+  if [ -n "$why" ]; then
+    bench_log "skipping $p: $why"
+    summary_rows+=("$(printf '%-26s %s' "$p" "skipped: $why")")
+    continue
+  fi
+  run_proxy "$p"
+done
+
+say ""
+say "Zentinel upgrade bench $(date -u +%Y-%m-%dT%H:%MZ): $mode, $connections connections, $upgrades upgrades ${spacing}s apart, load generator: bench/loadgen/LoadGen.java"
+say "Machine: $(bench_machine_line)"
+say "$(printf '%-26s %9s %8s %13s %10s %12s %9s' proxy upgrades failed 'max/upgrade' 'worst dip' 'p99 ratio' 'steady/s')"
+for r in "${summary_rows[@]}"; do say "$r"; done
+bench_log "details: $details"

@@ -110,7 +110,7 @@ for p in "${proxies[@]}"; do
     bench_log "skipping $p: $why"
     continue
   fi
-  label="$p $("${p}_version")"
+  label="$("${p}_version")"
   port="$(bench_free_port)"
   bench_log "starting $label on 127.0.0.1:$port (CPU $PROXY_CPU)"
   if ! "${p}_start" "$port"; then

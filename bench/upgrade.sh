@@ -81,7 +81,7 @@ say() { printf '%s\n' "$*" | tee -a "$details"; }
 run_proxy() {
   local p="$1" label port windows out csv launch D k start ready done_ end_ms
   local -a starts=() readies=() dones=() errors=()
-  label="$p $("${p}_version")"
+  label="$("${p}_version")"
   port="$(bench_free_port)"
   bench_log "starting $label on 127.0.0.1:$port (CPU $PROXY_CPU)"
   if ! "${p}_start" "$port"; then
@@ -98,7 +98,7 @@ run_proxy() {
   csv="$BENCH_DIR/results/upgrade-$stamp-$mode-$p-intervals.csv"
   : >"$windows"
   launch="$(now_ms)"
-  bench_spawn "$out" taskset -c "$LOAD_CPU" java -XX:+UseSerialGC -cp "$BENCH_TMP/classes" LoadGen \
+  bench_spawn "$out" "${PIN_LOAD[@]}" java -XX:+UseSerialGC -cp "$BENCH_TMP/classes" LoadGen \
     --url "http://127.0.0.1:$port/" --duration "$D" --connections "$connections" --mode "$mode" \
     --windows "$windows" --intervals-out "$csv"
   local lg="$LAST_PID"

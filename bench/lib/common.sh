@@ -91,6 +91,15 @@ bench_cpus() {
     bench_log "only one CPU: proxy, origin and load generator share it (figures are not comparable)"
   fi
   CLK_TCK="$(getconf CLK_TCK)"
+  # Command prefixes that pin a process (its children inherit the mask). Without taskset
+  # (e.g. macOS) everything runs unpinned and the figures only compare proxies loosely.
+  if command -v taskset >/dev/null 2>&1; then
+    PIN_PROXY=(taskset -c "$PROXY_CPU")
+    PIN_LOAD=(taskset -c "$LOAD_CPU")
+  else
+    PIN_PROXY=() PIN_LOAD=()
+    bench_log "taskset not found: processes are NOT pinned to cores"
+  fi
 }
 
 bench_machine_line() {
@@ -214,7 +223,7 @@ bench_compile_java() {
 # Starts the origin pinned to LOAD_CPU; sets ORIGIN_PORT and ORIGIN_PID.
 bench_start_origin() {
   local log="$BENCH_TMP/origin.log" i
-  bench_spawn "$log" taskset -c "$LOAD_CPU" java --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC \
+  bench_spawn "$log" "${PIN_LOAD[@]}" java --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC \
     -cp "$BENCH_TMP/classes:$DIST/lib/*" Origin --port 0 --body-bytes "${BENCH_BODY_BYTES:-13}"
   ORIGIN_PID="$LAST_PID"
   ORIGIN_PORT=""
@@ -234,7 +243,7 @@ bench_start_origin() {
 # usage: bench_loadgen OUTFILE URL DURATION CONNECTIONS MODE [extra...]
 bench_loadgen() {
   local out="$1" url="$2" duration="$3" conns="$4" mode="$5"; shift 5
-  taskset -c "$LOAD_CPU" java -XX:+UseSerialGC -cp "$BENCH_TMP/classes" LoadGen --url "$url" \
+  "${PIN_LOAD[@]}" java -XX:+UseSerialGC -cp "$BENCH_TMP/classes" LoadGen --url "$url" \
     --duration "$duration" --connections "$conns" --mode "$mode" "$@" >"$out" 2>&1
 }
 
@@ -244,7 +253,7 @@ bench_wrk() {
   local out="$1" url="$2" duration="$3" conns="$4" mode="$5" raw="$1.wrk"
   local -a hdr=()
   [ "$mode" = close ] && hdr=(-H "Connection: close")
-  taskset -c "$LOAD_CPU" timeout $((duration + 60)) wrk -t1 -c"$conns" -d"${duration}s" --timeout 10s --latency \
+  "${PIN_LOAD[@]}" timeout $((duration + 60)) wrk -t1 -c"$conns" -d"${duration}s" --timeout 10s --latency \
     "${hdr[@]}" "$url" >"$raw" 2>&1 || true
   awk '
     function us(v) { # wrk prints 1.23ms, 456.00us, 1.02s

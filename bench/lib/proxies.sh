@@ -44,7 +44,7 @@ zentinel_unavailable() {
   fi
 }
 
-zentinel_version() { timeout 60 "$DIST/bin/zentinel" version 2>/dev/null | head -1; }
+zentinel_version() { timeout 60 "$DIST/bin/zentinel" version 2>/dev/null | head -1 | cut -d" " -f1-2; }
 
 zentinel_write_config() {
   local port="$1" dir="$BENCH_TMP/zentinel"
@@ -80,7 +80,7 @@ zentinel_start() {
     return 1
   fi
   ZENTINEL_JAVA_OPTS="${BENCH_ZENTINEL_JAVA_OPTS:-}" \
-    bench_spawn "$log" taskset -c "$PROXY_CPU" "$DIST/bin/zentinel" run --config "$ZENTINEL_CONFIG"
+    bench_spawn "$log" "${PIN_PROXY[@]}" "$DIST/bin/zentinel" run --config "$ZENTINEL_CONFIG"
   PROXY_PID="$LAST_PID"
   ZENTINEL_PIDS+=("$PROXY_PID")
   if ! bench_wait_http "$port" 60 "$PROXY_PID"; then
@@ -137,7 +137,7 @@ zentinel_upgrade() {
 NGINX_DIR=""
 
 nginx_unavailable() { command -v nginx >/dev/null 2>&1 || echo "nginx is not installed (apt-get install nginx-light)"; }
-nginx_version() { nginx -v 2>&1 | sed 's/^nginx version: //'; }
+nginx_version() { nginx -v 2>&1 | sed 's/^nginx version: nginx\//nginx /'; }
 
 nginx_start() {
   local port="$1" i
@@ -176,7 +176,7 @@ http {
 EOF
   # Daemonized on purpose: nginx ignores WINCH (part of the upgrade dance) unless it is.
   # An absolute path: on USR2 nginx re-executes its own argv[0].
-  if ! taskset -c "$PROXY_CPU" "$(command -v nginx)" -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf" -e "$NGINX_DIR/error.log" \
+  if ! "${PIN_PROXY[@]}" "$(command -v nginx)" -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf" -e "$NGINX_DIR/error.log" \
       >"$NGINX_DIR/start.log" 2>&1; then
     cat "$NGINX_DIR/start.log" >&2
     return 1
@@ -238,7 +238,7 @@ nginx_upgrade() {
 HAPROXY_DIR=""
 
 haproxy_unavailable() { command -v haproxy >/dev/null 2>&1 || echo "haproxy is not installed (apt-get install haproxy)"; }
-haproxy_version() { haproxy -v 2>&1 | head -1 | sed 's/^HAProxy version //; s/ - https.*//; s/ [0-9/]*$//'; }
+haproxy_version() { haproxy -v 2>&1 | head -1 | sed 's/^HAProxy version /haproxy /; s/ - https.*//; s/ [0-9/]*$//'; }
 
 haproxy_start() {
   local port="$1"
@@ -267,7 +267,7 @@ backend origin
   http-reuse always
   server origin 127.0.0.1:$ORIGIN_PORT
 EOF
-  bench_spawn "$HAPROXY_DIR/haproxy.log" taskset -c "$PROXY_CPU" haproxy -W -f "$HAPROXY_DIR/haproxy.cfg"
+  bench_spawn "$HAPROXY_DIR/haproxy.log" "${PIN_PROXY[@]}" haproxy -W -f "$HAPROXY_DIR/haproxy.cfg"
   PROXY_PID="$LAST_PID"
   HAPROXY_MASTER="$PROXY_PID"
   bench_wait_http "$port" 30 "$PROXY_PID" || { cat "$HAPROXY_DIR/haproxy.log" >&2; return 1; }

@@ -88,7 +88,7 @@ measure() { # name label port
   ok="$(bench_field "$out" RESULT ok)"; failed="$(bench_field "$out" RESULT failed)"
   rps="$(bench_field "$out" RESULT rps)"
   p50="$(bench_field "$out" RESULT p50_us)"; p99="$(bench_field "$out" RESULT p99_us)"
-  if [ -n "$PROXY_PID" ] && [ "$ok" -gt 0 ]; then
+  if [ -n "$PROXY_PID" ] && [ "$ok" -gt 0 ] && [ -r "/proc/$PROXY_PID/stat" ]; then
     cpu="$(awk -v d=$((t1 - t0)) -v hz="$CLK_TCK" -v n="$ok" 'BEGIN { printf "%.1f", d * 1e6 / hz / n }')"
   else
     cpu="n/a"

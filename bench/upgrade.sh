@@ -153,6 +153,7 @@ run_proxy() {
     "worst 100 ms bucket $(pct "$smin" "$srps") below the mean (noise floor for the dip columns)"
   say "$(printf '%3s %8s %8s %7s %10s %10s %12s %9s  %s' '#' 'ready_s' 'done_s' 'failed' 'dip_worst' 'dip_mean' 'p99_after_ms' 'p99_ratio' 'failure kinds')"
   local total_failed=0 max_failed=0 worst_dip="" worst_ratio="" f kinds key v dipw dipm p99a rat
+  local good=0 ready_s done_s after_intervals
   for ((k = 1; k <= n; k++)); do
     f="$(wfield "$out" "u${k}_all" failed)"; f="${f:-0}"
     kinds=""
@@ -164,18 +165,30 @@ run_proxy() {
     dipw="$(pct "$(wfield "$out" "u${k}_dip" min_interval_rps)" "$srps")"
     dipm="$(pct "$(wfield "$out" "u${k}_dip" rps)" "$srps")"
     p99a="$(wfield "$out" "u${k}_after" p99_us)"
-    rat="$(ratio "$p99a" "$sp99")"
-    say "$(printf '%3d %8s %8s %7s %10s %10s %12s %9s %s' "$k" \
-      "$(secs $((${readies[$((k - 1))]} - ${starts[$((k - 1))]})))" \
-      "$(secs $((${dones[$((k - 1))]} - ${starts[$((k - 1))]})))" \
-      "$f" "$dipw" "$dipm" "$(ms "$p99a")" "$rat" "${kinds# }")"
+    after_intervals="$(wfield "$out" "u${k}_after" intervals)"
+    if [ "${after_intervals:-0}" -lt $((AFTER_MS / 100 - 5)) ]; then
+      # The load ended inside the 10 s window (an upgrade overran): no fair p99 for it.
+      p99a="" rat="n/a"
+      kinds="$kinds (load ended <10 s after ready)"
+    else
+      rat="$(ratio "$p99a" "$sp99")"
+    fi
+    if [ -n "${errors[$k]:-}" ]; then
+      ready_s="-" done_s="-"
+    else
+      good=$((good + 1))
+      ready_s="$(secs $((${readies[$((k - 1))]} - ${starts[$((k - 1))]})))"
+      done_s="$(secs $((${dones[$((k - 1))]} - ${starts[$((k - 1))]})))"
+    fi
+    say "$(printf '%3d %8s %8s %7s %10s %10s %12s %9s %s' "$k" "$ready_s" "$done_s" \
+      "$f" "$dipw" "$dipm" "$([ -n "$p99a" ] && ms "$p99a" || echo n/a)" "$rat" "${kinds# }")"
     total_failed=$((total_failed + f))
     [ "$f" -gt "$max_failed" ] && max_failed="$f"
     worst_dip="$(printf '%s\n%s\n' "$worst_dip" "$dipw" | grep -v '^$' | sort -t% -k1 -g | tail -1)"
-    worst_ratio="$(printf '%s\n%s\n' "$worst_ratio" "$rat" | grep -v '^$' | sort -g | tail -1)"
+    [ "$rat" != n/a ] && worst_ratio="$(printf '%s\n%s\n' "$worst_ratio" "$rat" | grep -v '^$' | sort -g | tail -1)"
   done
   say "total failed: $total_failed over $n upgrade(s) (load generator overall: $(bench_field "$out" RESULT ok) ok, $(bench_field "$out" RESULT failed) failed)"
-  summary_rows+=("$(printf '%-26s %9s %8s %13s %10s %12s %9s' "${label:0:26}" "$n" "$total_failed" "$max_failed" \
+  summary_rows+=("$(printf '%-26s %9s %8s %13s %10s %12s %9s' "${label:0:26}" "$good/$n" "$total_failed" "$max_failed" \
     "${worst_dip:-n/a}" "${worst_ratio:-n/a}" "$srps")")
 }
 
@@ -193,6 +206,6 @@ done
 say ""
 say "Zentinel upgrade bench $(date -u +%Y-%m-%dT%H:%MZ): $mode, $connections connections, $upgrades upgrades ${spacing}s apart, load generator: bench/loadgen/LoadGen.java"
 say "Machine: $(bench_machine_line)"
-say "$(printf '%-26s %9s %8s %13s %10s %12s %9s' proxy upgrades failed 'max/upgrade' 'worst dip' 'p99 ratio' 'steady/s')"
+say "$(printf '%-26s %9s %8s %13s %10s %12s %9s' proxy 'ok/tried' failed 'max/upgrade' 'worst dip' 'p99 ratio' 'steady/s')"
 for r in "${summary_rows[@]}"; do say "$r"; done
 bench_log "details: $details"

@@ -106,7 +106,8 @@ zentinel_stop() {
 }
 
 zentinel_upgrade_unavailable() {
-  if ! timeout 60 "$DIST/bin/zentinel" upgrade --help >/dev/null 2>&1; then
+  # Not `upgrade --help`: picocli treats --help as the top-level option and exits 0 anyway.
+  if ! timeout 60 "$DIST/bin/zentinel" help upgrade >/dev/null 2>&1; then
     echo "this distribution has no 'zentinel upgrade' command yet ($DIST)"
   fi
 }

@@ -24,6 +24,8 @@ bench_init() {
   trap bench_cleanup EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
+  trap 'exit 129' HUP
+  trap 'exit 141' PIPE
 }
 
 # Ends one process: TERM, up to $2 seconds (default 10) of grace, then KILL.

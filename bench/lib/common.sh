@@ -35,7 +35,7 @@ bench_kill_pid() {
   kill -0 "$pid" 2>/dev/null || return 0
   kill -TERM "$pid" 2>/dev/null || return 0
   for ((i = 0; i < grace * 10; i++)); do
-    kill -0 "$pid" 2>/dev/null || return 0
+    bench_alive "$pid" || return 0
     sleep 0.1
   done
   bench_log "pid $pid ignored TERM for ${grace}s; killing it"
@@ -67,11 +67,20 @@ bench_spawn() {
 
 bench_track_pid() { BENCH_PIDS+=("$1"); }
 
+# True while PID runs; a zombie (exited, not yet reaped by its parent) counts as gone.
+bench_alive() {
+  local stat
+  kill -0 "$1" 2>/dev/null || return 1
+  read -r stat 2>/dev/null <"/proc/$1/stat" || return 0
+  stat="${stat##*) }"
+  [ "${stat:0:1}" != Z ]
+}
+
 # Waits until PID has exited, at most $2 seconds. Returns 1 on timeout.
 bench_wait_exit() {
   local pid="$1" limit="$2" i
   for ((i = 0; i < limit * 20; i++)); do
-    kill -0 "$pid" 2>/dev/null || return 0
+    bench_alive "$pid" || return 0
     sleep 0.05
   done
   return 1

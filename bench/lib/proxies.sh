@@ -299,7 +299,7 @@ haproxy_upgrade() {
   UPG_READY_MS="$(now_ms)"
   for ((i = 0; i < (BENCH_DRAIN_SECONDS + 10) * 10; i++)); do
     w=""
-    for c in $old; do kill -0 "$c" 2>/dev/null && w="$w $c"; done
+    for c in $old; do bench_alive "$c" && w="$w $c"; done
     [ -z "$w" ] && break
     sleep 0.1
   done

@@ -231,11 +231,13 @@ bench_compile_java() {
     || bench_die "cannot compile bench/origin/Origin.java against $DIST/lib"
 }
 
-# Starts the origin pinned to LOAD_CPU; sets ORIGIN_PORT and ORIGIN_PID.
+# Starts the origin pinned to LOAD_CPU; sets ORIGIN_PORT and ORIGIN_PID. Extra args go to Origin.
 bench_start_origin() {
   local log="$BENCH_TMP/origin.log" i
+  # Truncated here, not by the child's redirection, so an old origin's port is never read.
+  : >"$log"
   bench_spawn "$log" "${PIN_LOAD[@]}" java --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC \
-    -cp "$BENCH_TMP/classes:$DIST/lib/*" Origin --port 0 --body-bytes "${BENCH_BODY_BYTES:-13}"
+    -cp "$BENCH_TMP/classes:$DIST/lib/*" Origin --port 0 --body-bytes "${BENCH_BODY_BYTES:-13}" "$@"
   ORIGIN_PID="$LAST_PID"
   ORIGIN_PORT=""
   for ((i = 0; i < 300; i++)); do

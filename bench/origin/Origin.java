@@ -57,6 +57,7 @@ public final class Origin {
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         Responses responses = new Responses(options.bodyBytes);
+        FaultPlan faults = new FaultPlan(options.fault, options.faultEvery);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(options.threads, io);
         try {
             ServerBootstrap b = new ServerBootstrap()
@@ -68,13 +69,14 @@ public final class Origin {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new FixedResponder(responses));
+                            ch.pipeline().addLast(new FixedResponder(responses, faults));
                         }
                     });
             Channel server = b.bind(new InetSocketAddress(options.address, options.port)).sync().channel();
             InetSocketAddress bound = (InetSocketAddress) server.localAddress();
-            System.out.printf(Locale.ROOT, "ORIGIN listening=%s:%d transport=%s body_bytes=%d%n",
-                    bound.getAddress().getHostAddress(), bound.getPort(), epoll ? "epoll" : "nio", options.bodyBytes);
+            System.out.printf(Locale.ROOT, "ORIGIN listening=%s:%d transport=%s body_bytes=%d%s%n",
+                    bound.getAddress().getHostAddress(), bound.getPort(), epoll ? "epoll" : "nio", options.bodyBytes,
+                    options.fault == null ? "" : " fault=" + options.fault + " every=" + options.faultEvery);
             System.out.flush();
             server.closeFuture().sync();
         } finally {
@@ -85,12 +87,14 @@ public final class Origin {
 
 final class OriginOptions {
     static final String USAGE = "usage: java -cp '<dist>/lib/*' Origin.java [--address 127.0.0.1] [--port 0]"
-            + " [--body-bytes 13] [--threads 1]";
+            + " [--body-bytes 13] [--threads 1] [--fault close|reset|truncate|status500|hang|garbage --fault-every N]";
 
     InetAddress address;
     int port;
     int bodyBytes = 13;
     int threads = 1;
+    Fault fault;
+    long faultEvery;
 
     static OriginOptions parse(String[] args) {
         OriginOptions o = new OriginOptions();
@@ -105,6 +109,8 @@ final class OriginOptions {
                 case "--port" -> o.port = intIn(args[i], v, 0, 65535);
                 case "--body-bytes" -> o.bodyBytes = intIn(args[i], v, 0, 1 << 20);
                 case "--threads" -> o.threads = intIn(args[i], v, 1, 64);
+                case "--fault" -> o.fault = Fault.parse(v);
+                case "--fault-every" -> o.faultEvery = intIn(args[i], v, 1, Integer.MAX_VALUE);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -112,6 +118,9 @@ final class OriginOptions {
             o.address = InetAddress.getByName(host);
         } catch (Exception e) {
             throw new IllegalArgumentException("bad --address " + host);
+        }
+        if ((o.fault == null) != (o.faultEvery == 0)) {
+            throw new IllegalArgumentException("--fault and --fault-every go together");
         }
         if (!o.address.isLoopbackAddress()) {
             throw new IllegalArgumentException("the bench origin listens on loopback only, not " + host);
@@ -158,9 +167,67 @@ final class Responses {
         return Unpooled.unreleasableBuffer(buf);
     }
 
+    /** A 500 that keeps the connection open (Content-Length framed). */
+    static ByteBuf serverError() {
+        return Unpooled.copiedBuffer("HTTP/1.1 500 Internal Server Error\r\nContent-Length: 6\r\n\r\nfault\n",
+                StandardCharsets.US_ASCII);
+    }
+
     static ByteBuf error(int status, String reason) {
         return Unpooled.copiedBuffer("HTTP/1.1 " + status + " " + reason
                 + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", StandardCharsets.US_ASCII);
+    }
+}
+
+/**
+ * Deliberate misbehaviour, used only to check that load generators count failures exactly
+ * (bench/loadgen/selftest.sh): every Nth request the origin receives is answered this way.
+ */
+enum Fault {
+    /** close the connection without answering (client sees EOF before any response byte). */
+    CLOSE,
+    /** abort the connection with a TCP RST (SO_LINGER 0) without answering. */
+    RESET,
+    /** send the head and part of the body, then close. */
+    TRUNCATE,
+    /** answer 500 on a connection that stays open. */
+    STATUS500,
+    /** never answer this request (the client's timeout must fire); the connection stays open. */
+    HANG,
+    /** answer with bytes that are not an HTTP response, then close. */
+    GARBAGE;
+
+    static Fault parse(String v) {
+        return switch (v) {
+            case "close" -> CLOSE;
+            case "reset" -> RESET;
+            case "truncate" -> TRUNCATE;
+            case "status500" -> STATUS500;
+            case "hang" -> HANG;
+            case "garbage" -> GARBAGE;
+            default -> throw new IllegalArgumentException(
+                    "--fault must be close, reset, truncate, status500, hang or garbage, got '" + v + "'");
+        };
+    }
+}
+
+/** Decides which requests get the fault; shared by all connections (one counter per origin). */
+final class FaultPlan {
+    private final Fault fault;
+    private final long every;
+    private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
+
+    FaultPlan(Fault fault, long every) {
+        this.fault = fault;
+        this.every = every;
+    }
+
+    /** The fault for the next request, or null for a normal answer. */
+    Fault next() {
+        if (fault == null) {
+            return null;
+        }
+        return requests.incrementAndGet() % every == 0 ? fault : null;
     }
 }
 
@@ -173,10 +240,12 @@ final class FixedResponder extends ByteToMessageDecoder {
     private static final int MAX_BODY_BYTES = 1 << 20;
 
     private final Responses responses;
+    private final FaultPlan faults;
     private long bodyToSkip;
 
-    FixedResponder(Responses responses) {
+    FixedResponder(Responses responses, FaultPlan faults) {
         this.responses = responses;
+        this.faults = faults;
     }
 
     @Override
@@ -211,6 +280,13 @@ final class FixedResponder extends ByteToMessageDecoder {
                 return;
             }
             bodyToSkip = req.contentLength;
+            Fault fault = faults.next();
+            if (fault != null) {
+                if (injectFault(ctx, in, fault)) {
+                    return;
+                }
+                continue;
+            }
             if (req.keepAlive) {
                 ctx.write((req.http10 ? responses.keepAliveHttp10 : responses.keepAlive).duplicate());
             } else {
@@ -219,6 +295,35 @@ final class FixedResponder extends ByteToMessageDecoder {
                 return;
             }
         }
+    }
+
+    /** Applies a fault; returns true when the connection is finished with. */
+    private boolean injectFault(ChannelHandlerContext ctx, ByteBuf in, Fault fault) {
+        switch (fault) {
+            case STATUS500 -> {
+                ctx.write(Responses.serverError());
+                return false;
+            }
+            case GARBAGE -> ctx.writeAndFlush(Unpooled.copiedBuffer("NOT-HTTP 200\r\n\r\n", StandardCharsets.US_ASCII))
+                    .addListener(ChannelFutureListener.CLOSE);
+            case HANG -> {
+                // Swallow this request: the client times out and drops the connection.
+                ctx.flush();
+            }
+            case CLOSE -> ctx.flush().close();
+            case RESET -> {
+                ctx.flush();
+                ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+                ctx.close();
+            }
+            case TRUNCATE -> {
+                ByteBuf full = responses.keepAlive.duplicate();
+                ctx.writeAndFlush(full.retainedSlice(full.readerIndex(), full.readableBytes() - 1))
+                        .addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+        in.skipBytes(in.readableBytes());
+        return true;
     }
 
     @Override

@@ -118,7 +118,20 @@ bench_cpus() {
       || bench_die "BENCH_NICE must be an integer in -20..19, got '$BENCH_NICE'"
     PIN_PROXY=(nice -n "$BENCH_NICE" "${PIN_PROXY[@]}")
     PIN_LOAD=(nice -n "$BENCH_NICE" "${PIN_LOAD[@]}")
+    # With scheduler autogroups, nice only ranks threads inside one session's group; the group
+    # itself competes with other sessions by its own nice. Raise it too, restore it on exit.
+    if [ -w /proc/self/autogroup ]; then
+      BENCH_AUTOGROUP_NICE_BEFORE="$(sed -n 's/.* nice \(-\{0,1\}[0-9]*\)$/\1/p' /proc/self/autogroup)"
+      if echo "$BENCH_NICE" 2>/dev/null >/proc/self/autogroup; then
+        BENCH_CLEANUP_HOOKS+=(bench_restore_autogroup)
+      fi
+    fi
   fi
+}
+
+bench_restore_autogroup() {
+  [ -n "${BENCH_AUTOGROUP_NICE_BEFORE:-}" ] && echo "$BENCH_AUTOGROUP_NICE_BEFORE" 2>/dev/null >/proc/self/autogroup
+  return 0
 }
 
 bench_machine_line() {

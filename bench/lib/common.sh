@@ -6,6 +6,9 @@
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
 
+# Under `set -o pipefail` never end a pipeline with `head`: the producer may die of SIGPIPE and
+# fail the whole pipeline at random. `awk 'NR == 1'` reads all its input instead.
+
 BENCH_PIDS=()          # processes started by the bench, ended in reverse order on exit
 BENCH_CLEANUP_HOOKS=() # functions run before the pids are ended (graceful stops)
 BENCH_TMP=""
@@ -136,7 +139,7 @@ bench_restore_autogroup() {
 
 bench_machine_line() {
   local model
-  model="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+  model="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | awk 'NR == 1')"
   # The load average at the start says how much else was running (other builds share the cores).
   printf '%s, %s CPUs, Linux %s, proxy on CPU %s, origin+load generator on CPU %s, nice %s, load average %s at start, %s at end' \
     "${model:-unknown CPU}" "$(nproc)" "$(uname -r)" "$PROXY_CPU" "$LOAD_CPU" "${BENCH_NICE:-0}" "$BENCH_START_LOADAVG" \

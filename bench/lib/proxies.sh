@@ -40,11 +40,11 @@ zentinel_unavailable() {
     return
   fi
   if ! out="$(timeout 60 "$DIST/bin/zentinel" version 2>&1)"; then
-    echo "'$DIST/bin/zentinel version' failed: $(printf '%s' "$out" | head -3 | tr '\n' ' ')"
+    echo "'$DIST/bin/zentinel version' failed: $(printf '%s' "$out" | awk 'NR <= 3' | tr '\n' ' ')"
   fi
 }
 
-zentinel_version() { timeout 60 "$DIST/bin/zentinel" version 2>/dev/null | head -1 | cut -d" " -f1-2; }
+zentinel_version() { timeout 60 "$DIST/bin/zentinel" version 2>/dev/null | awk 'NR == 1' | cut -d" " -f1-2; }
 
 zentinel_write_config() {
   local port="$1" dir="$BENCH_TMP/zentinel"
@@ -93,7 +93,7 @@ zentinel_start() {
 # The pid the running instance reports in `zentinel status` JSON, or nothing.
 zentinel_status_pid() {
   timeout 30 "$DIST/bin/zentinel" status --config "$ZENTINEL_CONFIG" 2>/dev/null \
-    | sed -n 's/.*"pid"[[:space:]]*:[[:space:]]*\([0-9][0-9]*\).*/\1/p' | head -1
+    | sed -n 's/.*"pid"[[:space:]]*:[[:space:]]*\([0-9][0-9]*\).*/\1/p' | awk 'NR == 1'
 }
 
 zentinel_stop() {
@@ -124,7 +124,7 @@ zentinel_upgrade() {
     echo "zentinel upgrade exited $rc: $(printf '%s' "$out" | tail -3 | tr '\n' ' ')" >&2
     return 1
   fi
-  new="$(printf '%s' "$out" | sed -n 's/.*\b\([0-9][0-9]*\)[[:space:]]*->[[:space:]]*\([0-9][0-9]*\).*/\2/p' | head -1)"
+  new="$(printf '%s' "$out" | sed -n 's/.*\b\([0-9][0-9]*\)[[:space:]]*->[[:space:]]*\([0-9][0-9]*\).*/\2/p' | awk 'NR == 1')"
   [ -n "$new" ] || new="$(zentinel_status_pid)"
   [ -n "$new" ] && ZENTINEL_PIDS+=("$new") && PROXY_PID="$new"
   if ! bench_wait_exit "$old" $((BENCH_DRAIN_SECONDS + 30)); then
@@ -239,7 +239,7 @@ nginx_upgrade() {
 HAPROXY_DIR=""
 
 haproxy_unavailable() { command -v haproxy >/dev/null 2>&1 || echo "haproxy is not installed (apt-get install haproxy)"; }
-haproxy_version() { haproxy -v 2>&1 | head -1 | sed 's/^HAProxy version /haproxy /; s/ - https.*//; s/ [0-9/]*$//'; }
+haproxy_version() { haproxy -v 2>&1 | awk 'NR == 1' | sed 's/^HAProxy version /haproxy /; s/ - https.*//; s/ [0-9/]*$//'; }
 
 haproxy_start() {
   local port="$1"

@@ -11,7 +11,8 @@ usage() {
 usage: bench/upgrade.sh [--upgrades K] [--spacing S] [--steady S] [--connections N]
                         [--mode keepalive|close] [--warmup S] [--only zentinel|nginx|haproxy]
   --upgrades K      upgrades per proxy (default 5, 1..50)
-  --spacing S       seconds from one upgrade's start to the next (default 15, 12..300)
+  --spacing S       minimum seconds from one upgrade's start to the next; the next also waits
+                    until 11 s after the previous one's new process serves (default 15, 12..300)
   --steady S        seconds of steady load before the first upgrade (default 10, 5..300)
   --connections N   concurrent client connections (default 64, 1..10000)
   --mode M          keepalive or close (default keepalive)
@@ -46,6 +47,8 @@ if [ -n "$only" ]; then proxies=("$only"); else proxies=(zentinel nginx haproxy)
 
 # The p99 comparison window after each upgrade, and the margins of the dip window around it.
 AFTER_MS=10000
+# Time an upgrade may take beyond the spacing before the remaining ones are skipped.
+UPGRADE_ALLOWANCE_S=60
 DIP_BEFORE_MS=500
 DIP_AFTER_MS=1500
 
@@ -80,7 +83,7 @@ say() { printf '%s\n' "$*" | tee -a "$details"; }
 
 run_proxy() {
   local p="$1" label port windows out csv launch D k start ready done_ end_ms
-  local -a starts=() readies=() dones=() errors=()
+  local -a starts=() readies=() dones=() errors=() messages=()
   label="$("${p}_version")"
   port="$(bench_free_port)"
   bench_log "starting $label on 127.0.0.1:$port (CPU $PROXY_CPU)"
@@ -93,23 +96,27 @@ run_proxy() {
     bench_loadgen "$BENCH_TMP/$p.warmup" "http://127.0.0.1:$port/" "$warmup" "$connections" "$mode" || true
   fi
 
-  D=$((steady + upgrades * spacing + 3))
+  # The load runs until the stop file appears after the last upgrade's 10 s window; D is only
+  # the upper bound (an upgrade may take far longer than the spacing on a loaded machine).
+  D=$((steady + upgrades * (spacing + UPGRADE_ALLOWANCE_S) + 30))
+  [ "$D" -le 1200 ] || D=1200
+  local stop="$BENCH_TMP/$p.stop"
   windows="$BENCH_TMP/$p.windows"; out="$BENCH_TMP/$p.loadgen"
   csv="$BENCH_DIR/results/upgrade-$stamp-$mode-$p-intervals.csv"
   : >"$windows"
   launch="$(now_ms)"
   bench_spawn "$out" "${PIN_LOAD[@]}" java -XX:+UseSerialGC -cp "$BENCH_TMP/classes" LoadGen \
     --url "http://127.0.0.1:$port/" --duration "$D" --connections "$connections" --mode "$mode" \
-    --windows "$windows" --intervals-out "$csv"
-  local lg="$LAST_PID"
+    --windows "$windows" --intervals-out "$csv" --stop-file "$stop"
+  local lg="$LAST_PID" next
   end_ms=$((launch + D * 1000))
-  bench_log "$p: steady load for ${steady}s, then $upgrades upgrades ${spacing}s apart (load runs ${D}s)"
+  bench_log "$p: steady load for ${steady}s, then $upgrades upgrades at least ${spacing}s apart (load bound ${D}s)"
   # One extra second covers the load generator's JVM start; the steady window skips its first 2 s.
   sleep_until_ms $((launch + steady * 1000 + 1000))
 
   for ((k = 1; k <= upgrades; k++)); do
     start="$(now_ms)"
-    if [ $((end_ms - start)) -lt $((AFTER_MS + 2000)) ]; then
+    if [ $((end_ms - start)) -lt $((UPGRADE_ALLOWANCE_S * 1000 + AFTER_MS + 2000)) ]; then
       bench_log "$p: too little load time left for upgrade $k; stopping after $((k - 1))"
       break
     fi
@@ -121,16 +128,25 @@ run_proxy() {
       bench_log "$p: upgrade $k failed: $(tr '\n' ' ' <"$BENCH_TMP/$p.upgrade-err")"
       errors[$k]="upgrade failed"
     fi
-    cat "$BENCH_TMP/$p.upgrade-err" >>"$BENCH_TMP/$p.upgrade-messages"
+    messages[$k]="$(tr '\n' ' ' <"$BENCH_TMP/$p.upgrade-err")"
     ready="${UPG_READY_MS:-$(now_ms)}"; done_="${UPG_DONE_MS:-$(now_ms)}"
     starts+=("$start"); readies+=("$ready"); dones+=("$done_")
     echo "u${k}_dip $((start - DIP_BEFORE_MS)) $((done_ + DIP_AFTER_MS))" >>"$windows"
     echo "u${k}_after $ready $((ready + AFTER_MS))" >>"$windows"
     bench_log "$p: upgrade $k: new serving after $((ready - start)) ms, old gone after $((done_ - start)) ms"
-    sleep_until_ms $((start + spacing * 1000))
+    # The next upgrade waits for the spacing and for this one's 10 s window to be over.
+    next=$((start + spacing * 1000))
+    [ "$next" -ge $((ready + AFTER_MS + 1000)) ] || next=$((ready + AFTER_MS + 1000))
+    [ "$k" -lt "$upgrades" ] && sleep_until_ms "$next"
   done
   local n=${#starts[@]}
-  [ "$n" -gt 0 ] && echo "u${n}_all ${starts[$((n - 1))]} $end_ms" >>"$windows"
+  if [ "$n" -gt 0 ]; then
+    sleep_until_ms $((${readies[$((n - 1))]} + AFTER_MS + 1000))
+    end_ms="$(now_ms)"
+    echo "u${n}_all ${starts[$((n - 1))]} $end_ms" >>"$windows"
+  fi
+  # Windows are complete: end the load (the generator reads them once it stops).
+  : >"$stop"
 
   if ! bench_wait_exit "$lg" $((D + 60)); then
     bench_log "$p: load generator overran its bound; ending it"
@@ -141,7 +157,7 @@ run_proxy() {
   wait "$lg" 2>/dev/null || true
 
   say ""
-  say "== $label: $mode, $connections connections, $n upgrade(s) ${spacing}s apart"
+  say "== $label: $mode, $connections connections, $n upgrade(s) >= ${spacing}s apart"
   if ! grep -q '^WINDOW name=steady ' "$out"; then
     cat "$out" | tee -a "$details" >&2
     summary_rows+=("$(printf '%-26s %s' "$label" "no measurement (see above)")")
@@ -187,6 +203,9 @@ run_proxy() {
     worst_dip="$(printf '%s\n%s\n' "$worst_dip" "$dipw" | grep -v '^$' | sort -t% -k1 -g | tail -1)"
     [ "$rat" != n/a ] && worst_ratio="$(printf '%s\n%s\n' "$worst_ratio" "$rat" | grep -v '^$' | sort -g | tail -1)"
   done
+  for ((k = 1; k <= n; k++)); do
+    [ -n "${messages[$k]:-}" ] && say "  upgrade $k: ${messages[$k]}"
+  done
   say "total failed: $total_failed over $n upgrade(s) (load generator overall: $(bench_field "$out" RESULT ok) ok, $(bench_field "$out" RESULT failed) failed)"
   summary_rows+=("$(printf '%-26s %9s %8s %13s %10s %12s %9s' "${label:0:26}" "$good/$n" "$total_failed" "$max_failed" \
     "${worst_dip:-n/a}" "${worst_ratio:-n/a}" "$srps")")
@@ -204,7 +223,7 @@ for p in "${proxies[@]}"; do
 done
 
 say ""
-say "Zentinel upgrade bench $(date -u +%Y-%m-%dT%H:%MZ): $mode, $connections connections, $upgrades upgrades ${spacing}s apart, load generator: bench/loadgen/LoadGen.java"
+say "Zentinel upgrade bench $(date -u +%Y-%m-%dT%H:%MZ): $mode, $connections connections, $upgrades upgrades >= ${spacing}s apart, load generator: bench/loadgen/LoadGen.java"
 say "Machine: $(bench_machine_line)"
 say "$(printf '%-26s %9s %8s %13s %10s %12s %9s' proxy 'ok/tried' failed 'max/upgrade' 'worst dip' 'p99 ratio' 'steady/s')"
 for r in "${summary_rows[@]}"; do say "$r"; done

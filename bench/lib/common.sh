@@ -114,6 +114,7 @@ bench_cpus() {
     PIN_PROXY=() PIN_LOAD=()
     bench_log "taskset not found: processes are NOT pinned to cores"
   fi
+  RUN_CLI=()
   # BENCH_NICE (e.g. -5, needs root for negative values) gives every bench process the same
   # priority over other work on a shared machine; it applies to all parties alike.
   if [ -n "${BENCH_NICE:-}" ]; then
@@ -121,6 +122,9 @@ bench_cpus() {
       || bench_die "BENCH_NICE must be an integer in -20..19, got '$BENCH_NICE'"
     PIN_PROXY=(nice -n "$BENCH_NICE" "${PIN_PROXY[@]}")
     PIN_LOAD=(nice -n "$BENCH_NICE" "${PIN_LOAD[@]}")
+    # Control commands (zentinel upgrade/status/stop) too, or a JVM start at nice 0 next to
+    # the load at BENCH_NICE would take many seconds and distort upgrade timings.
+    RUN_CLI=(nice -n "$BENCH_NICE")
     # With scheduler autogroups, nice only ranks threads inside one session's group; the group
     # itself competes with other sessions by its own nice. Raise it too, restore it on exit.
     if [ -w /proc/self/autogroup ]; then

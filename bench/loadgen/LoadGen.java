@@ -36,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 public final class LoadGen {
     public static void main(String[] args) throws Exception {
@@ -83,6 +84,7 @@ final class Options {
             "  --interval-ms MS         width of the per-interval buckets (default 100)",
             "  --intervals-out FILE     write per-interval CSV (offset_ms,epoch_ms,ok,failed,p99_us,...)",
             "  --windows FILE           after the run, report each line 'NAME START_EPOCH_MS END_EPOCH_MS'",
+            "  --stop-file FILE         end the load early when FILE appears (polled every 100 ms)",
             "  --max-response-header-bytes N  larger response heads are failures (default 65536)",
             "Only loopback targets are accepted.");
 
@@ -103,6 +105,7 @@ final class Options {
     int intervalMs = 100;
     Path intervalsFile;
     Path windowsFile;
+    Path stopFile;
     int maxResponseHeaderBytes = 65_536;
     boolean help;
 
@@ -134,6 +137,7 @@ final class Options {
                 case "--interval-ms" -> o.intervalMs = intIn(flag, v, 10, 10_000);
                 case "--intervals-out" -> o.intervalsFile = Path.of(v);
                 case "--windows" -> o.windowsFile = Path.of(v);
+                case "--stop-file" -> o.stopFile = Path.of(v);
                 case "--max-response-header-bytes" -> o.maxResponseHeaderBytes = intIn(flag, v, 256, 1 << 20);
                 default -> throw new IllegalArgumentException("unknown option " + flag);
             }
@@ -145,6 +149,9 @@ final class Options {
                 && (long) o.durationSeconds * 1000 / o.intervalMs > MAX_RECORDED_INTERVALS) {
             throw new IllegalArgumentException("--windows/--intervals-out keep a histogram per interval: at most "
                     + MAX_RECORDED_INTERVALS + " intervals (duration*1000/interval-ms)");
+        }
+        if (o.stopFile != null && Files.exists(o.stopFile)) {
+            throw new IllegalArgumentException("--stop-file " + o.stopFile + " already exists");
         }
         if (o.threads > o.connections) {
             throw new IllegalArgumentException("--threads (" + o.threads + ") exceeds --connections (" + o.connections + ")");
@@ -920,13 +927,36 @@ final class Connection {
     }
 }
 
+/**
+ * When the load ends: after --duration, or earlier once the --stop-file appears, so a script
+ * can end the load right after its last event instead of guessing a duration up front.
+ */
+final class LoadDeadline {
+    private volatile long endNanos;
+
+    LoadDeadline(long endNanos) {
+        this.endNanos = endNanos;
+    }
+
+    long endNanos() {
+        return endNanos;
+    }
+
+    void endNow() {
+        long now = System.nanoTime();
+        if (now - endNanos < 0) {
+            endNanos = now;
+        }
+    }
+}
+
 /** A selector thread driving a share of the connection slots. */
 final class Worker implements Runnable {
     private static final long SCAN_NANOS = 5_000_000L;
 
     private final Options options;
     private final long startNanos;
-    private final long endNanos;
+    private final LoadDeadline deadline;
     private final long quota;
     private final int slots;
     private final Stats stats;
@@ -936,10 +966,10 @@ final class Worker implements Runnable {
     private long started;
     private Throwable failure;
 
-    Worker(Options options, long startNanos, int slots, long quota, Stats stats, CountDownLatch done) {
+    Worker(Options options, long startNanos, LoadDeadline deadline, int slots, long quota, Stats stats, CountDownLatch done) {
         this.options = options;
         this.startNanos = startNanos;
-        this.endNanos = startNanos + options.durationSeconds * 1_000_000_000L;
+        this.deadline = deadline;
         this.slots = slots;
         this.quota = quota;
         this.stats = stats;
@@ -980,7 +1010,7 @@ final class Worker implements Runnable {
 
     /** A slot finished a request (or its backoff): start the next one while load lasts. */
     void onSlotFree(Connection c, long now) {
-        if (now - endNanos < 0 && started < quota) {
+        if (now - deadline.endNanos() < 0 && started < quota) {
             started++;
             c.startRequest(now);
         } else {
@@ -1012,9 +1042,6 @@ final class Worker implements Runnable {
     }
 
     private void loop() throws IOException {
-        // After the load ends, in-flight requests get their own timeout to finish; this hard
-        // stop is a second bound in case a bug leaves a slot stuck.
-        long hardStop = endNanos + timeoutNanos() + 2_000_000_000L;
         long nextScan = System.nanoTime() + SCAN_NANOS;
         while (true) {
             selector.select(k -> ((Connection) k.attachment()).onReady(k), 5);
@@ -1026,12 +1053,15 @@ final class Worker implements Runnable {
                     c.checkTimeout(now);
                     busy |= !c.idle();
                 }
-                if (!busy && (now - endNanos >= 0 || started >= quota)) {
+                long end = deadline.endNanos();
+                if (!busy && (now - end >= 0 || started >= quota)) {
                     return;
                 }
-            }
-            if (now - hardStop >= 0) {
-                throw new IllegalStateException("connections still busy " + (now - endNanos) / 1_000_000 + " ms after the end");
+                // After the load ends, in-flight requests get their own timeout to finish; this
+                // hard stop is a second bound in case a bug leaves a slot stuck.
+                if (now - (end + timeoutNanos() + 2_000_000_000L) >= 0) {
+                    throw new IllegalStateException("connections still busy " + (now - end) / 1_000_000 + " ms after the end");
+                }
             }
         }
     }
@@ -1043,6 +1073,8 @@ final class Run {
     long startNanos;
     long startEpochMs;
     long elapsedNanos;
+    /** How long load was offered (the duration, or less when the stop file ended it). */
+    long loadNanos;
 
     Run(Options options) {
         this.options = options;
@@ -1054,6 +1086,7 @@ final class Run {
     }
 
     Stats execute() throws InterruptedException {
+        LoadDeadline deadline;
         long intervalNanos = options.intervalMs * 1_000_000L;
         boolean keepIntervalLatency = options.windowsFile != null || options.intervalsFile != null;
         int n = options.threads;
@@ -1062,19 +1095,26 @@ final class Run {
         List<Stats> perWorker = new ArrayList<>();
         startEpochMs = System.currentTimeMillis();
         startNanos = System.nanoTime();
+        deadline = new LoadDeadline(startNanos + options.durationSeconds * 1_000_000_000L);
         for (int i = 0; i < n; i++) {
             int slots = options.connections / n + (i < options.connections % n ? 1 : 0);
             long quota = options.maxRequests / n + (i < options.maxRequests % n ? 1 : 0);
             Stats s = new Stats(intervalNanos, intervals(), keepIntervalLatency);
             perWorker.add(s);
-            Worker w = new Worker(options, startNanos, slots, quota, s, done);
+            Worker w = new Worker(options, startNanos, deadline, slots, quota, s, done);
             workers.add(w);
             Thread t = new Thread(w, "loadgen-" + i);
             t.setDaemon(true);
             t.start();
         }
-        done.await();
+        // The waiting thread doubles as the stop-file poller; workers end by themselves anyway.
+        while (!done.await(100, TimeUnit.MILLISECONDS)) {
+            if (options.stopFile != null && Files.exists(options.stopFile)) {
+                deadline.endNow();
+            }
+        }
         elapsedNanos = System.nanoTime() - startNanos;
+        loadNanos = Math.min(elapsedNanos, deadline.endNanos() - startNanos);
         for (Worker w : workers) {
             if (w.failure() != null) {
                 throw new IllegalStateException("worker failed", w.failure());
@@ -1131,9 +1171,8 @@ final class Report {
     }
 
     void printSummary(PrintStream out) {
-        double seconds = run.elapsedNanos / 1e9;
         // Throughput is over the load period only, not the tail where in-flight requests finish.
-        double loadSeconds = Math.min(seconds, options.durationSeconds);
+        double loadSeconds = run.loadNanos / 1e9;
         LatencyHistogram h = stats.latency;
         out.printf(Locale.ROOT, "loadgen: %s, %d connections, %d thread(s), %ds, target %s%n",
                 options.keepAlive ? "keep-alive" : "connection-close", options.connections, options.threads,
@@ -1169,6 +1208,7 @@ final class Report {
         kv(r, "connections_opened", stats.connectionsOpened);
         kv(r, "start_epoch_ms", run.startEpochMs);
         kv(r, "elapsed_ms", run.elapsedNanos / 1_000_000);
+        kv(r, "load_ms", run.loadNanos / 1_000_000);
         out.println(r);
     }
 

@@ -136,6 +136,15 @@ bench_cpus() {
   fi
 }
 
+# A proxy that starts its own session (nginx daemonizes with setsid) lands in a new scheduler
+# autogroup at nice 0; give that group BENCH_NICE too so every party is treated alike.
+bench_boost_autogroup() {
+  local pid="$1"
+  [ -n "${BENCH_NICE:-}" ] && [ -n "$pid" ] && [ -w "/proc/$pid/autogroup" ] || return 0
+  echo "$BENCH_NICE" 2>/dev/null >"/proc/$pid/autogroup" || bench_log "cannot set the autogroup nice of pid $pid"
+  return 0
+}
+
 bench_restore_autogroup() {
   [ -n "${BENCH_AUTOGROUP_NICE_BEFORE:-}" ] && echo "$BENCH_AUTOGROUP_NICE_BEFORE" 2>/dev/null >/proc/self/autogroup
   return 0

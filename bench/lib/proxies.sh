@@ -83,6 +83,7 @@ zentinel_start() {
     bench_spawn "$log" "${PIN_PROXY[@]}" "$DIST/bin/zentinel" run --config "$ZENTINEL_CONFIG"
   PROXY_PID="$LAST_PID"
   ZENTINEL_PIDS+=("$PROXY_PID")
+  bench_boost_autogroup "$PROXY_PID"
   if ! bench_wait_http "$port" 60 "$PROXY_PID"; then
     tail -20 "$log" >&2
     echo "zentinel did not answer on 127.0.0.1:$port within 60s" >&2
@@ -127,7 +128,12 @@ zentinel_upgrade() {
   fi
   new="$(printf '%s' "$out" | sed -n 's/.*\b\([0-9][0-9]*\)[[:space:]]*->[[:space:]]*\([0-9][0-9]*\).*/\2/p' | awk 'NR == 1')"
   [ -n "$new" ] || new="$(zentinel_status_pid)"
-  [ -n "$new" ] && ZENTINEL_PIDS+=("$new") && PROXY_PID="$new"
+  if [ -n "$new" ]; then
+    ZENTINEL_PIDS+=("$new")
+    PROXY_PID="$new"
+    # In case the successor runs in a session of its own (see bench_boost_autogroup).
+    bench_boost_autogroup "$new"
+  fi
   if ! bench_wait_exit "$old" $((BENCH_DRAIN_SECONDS + 30)); then
     echo "old zentinel pid $old still running $((BENCH_DRAIN_SECONDS + 30))s after the upgrade" >&2
   fi
@@ -190,6 +196,7 @@ EOF
   done
   PROXY_PID="$(cat "$NGINX_DIR/nginx.pid" 2>/dev/null)"
   [ -n "$PROXY_PID" ] || { echo "nginx wrote no pid file" >&2; return 1; }
+  bench_boost_autogroup "$PROXY_PID"
   bench_wait_http "$port" 30 "$PROXY_PID" || { echo "nginx did not answer on $port" >&2; return 1; }
 }
 
@@ -271,6 +278,7 @@ backend origin
 EOF
   bench_spawn "$HAPROXY_DIR/haproxy.log" "${PIN_PROXY[@]}" haproxy -W -f "$HAPROXY_DIR/haproxy.cfg"
   PROXY_PID="$LAST_PID"
+  bench_boost_autogroup "$PROXY_PID"
   HAPROXY_MASTER="$PROXY_PID"
   bench_wait_http "$port" 30 "$PROXY_PID" || { cat "$HAPROXY_DIR/haproxy.log" >&2; return 1; }
 }

@@ -122,7 +122,7 @@ for ((round = 1; round <= repeat; round++)); do
   measure origin "origin direct (no proxy)" "$ORIGIN_PORT"
   for p in "${runnable[@]}"; do
     label="$("${p}_version")"
-    port="$(bench_free_port)"
+    bench_free_port port
     bench_log "starting $label on 127.0.0.1:$port (CPU $PROXY_CPU)"
     if ! "${p}_start" "$port"; then
       notes+=("$label failed to start in round $round (see messages above)")

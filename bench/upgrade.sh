@@ -85,7 +85,7 @@ run_proxy() {
   local p="$1" label port windows out csv launch D k start ready done_ end_ms
   local -a starts=() readies=() dones=() errors=() messages=()
   label="$("${p}_version")"
-  port="$(bench_free_port)"
+  bench_free_port port
   bench_log "starting $label on 127.0.0.1:$port (CPU $PROXY_CPU)"
   if ! "${p}_start" "$port"; then
     summary_rows+=("$(printf '%-26s %s' "$label" "failed to start")")

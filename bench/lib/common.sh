@@ -167,14 +167,17 @@ bench_port_in_use() {
   grep -qE "^ *[0-9]+: [0-9A-F]+:$hex [0-9A-F]+:[0-9A-F]+ 0A " /proc/net/tcp /proc/net/tcp6 2>/dev/null
 }
 
-# Picks a free port in 20000..39999 (bounded attempts). Prints it.
+# Picks a free port in 20000..39999 (bounded attempts) into the variable named $1. Ports handed
+# out before are skipped too (a proxy's listener and admin port are picked before either binds).
+# It sets a variable instead of printing because a $(...) subshell would forget what it handed out.
+BENCH_PORTS_TAKEN=" "
 bench_free_port() {
   local i p
   for ((i = 0; i < 200; i++)); do
     p=$((20000 + RANDOM % 20000))
-    if ! bench_port_in_use "$p" && ! [[ " ${BENCH_PORTS_TAKEN:-} " == *" $p "* ]]; then
-      BENCH_PORTS_TAKEN="${BENCH_PORTS_TAKEN:-} $p"
-      echo "$p"
+    if ! bench_port_in_use "$p" && [[ "$BENCH_PORTS_TAKEN" != *" $p "* ]]; then
+      BENCH_PORTS_TAKEN="$BENCH_PORTS_TAKEN$p "
+      printf -v "$1" '%s' "$p"
       return 0
     fi
   done

@@ -47,7 +47,8 @@ zentinel_unavailable() {
 zentinel_version() { timeout 60 "$DIST/bin/zentinel" version 2>/dev/null | awk 'NR == 1' | cut -d" " -f1-2; }
 
 zentinel_write_config() {
-  local port="$1" dir="$BENCH_TMP/zentinel"
+  local port="$1" dir="$BENCH_TMP/zentinel" admin_port
+  bench_free_port admin_port
   mkdir -p "$dir/run"
   chmod 700 "$dir/run"
   ZENTINEL_CONFIG="$dir/zentinel.yaml"
@@ -66,7 +67,7 @@ routes:
   - name: all
     match: { path-prefix: / }
     upstream: origin
-admin: { address: 127.0.0.1:$(bench_free_port) }
+admin: { address: 127.0.0.1:$admin_port }
 runtime: { directory: $dir/run }
 access-log: { enabled: false }
 EOF

@@ -251,7 +251,7 @@ bench_cpu_ticks() {
 # Sets DIST: $ZENTINEL_DIST, else the repository's built distribution (built when missing).
 bench_dist() {
   if [ -n "${ZENTINEL_DIST:-}" ]; then
-    DIST="$(cd "$ZENTINEL_DIST" && pwd)" || bench_die "ZENTINEL_DIST=$ZENTINEL_DIST is not a directory"
+    DIST="$(cd "$ZENTINEL_DIST" 2>/dev/null && pwd)" || bench_die "ZENTINEL_DIST=$ZENTINEL_DIST is not a directory"
   else
     DIST="$REPO_DIR/zentinel-app/target/zentinel-0.1.0/zentinel-0.1.0"
     if [ ! -x "$DIST/bin/zentinel" ]; then

@@ -81,8 +81,11 @@ details="$BENCH_DIR/results/upgrade-$stamp-$mode.txt"
 # Writes to stdout and to the details file.
 say() { printf '%s\n' "$*" | tee -a "$details"; }
 
+# One proxy: start it, warm it up, run the load with the upgrades, stop it, report.
+# drive_upgrades and report_upgrades share run_proxy's locals (bash's dynamic scope): the
+# timestamps per upgrade (starts, readies, dones), errors, messages, and the file names.
 run_proxy() {
-  local p="$1" label port windows out csv launch D k start ready done_ end_ms
+  local p="$1" label port windows out csv launch D k start ready done_ end_ms stop lg n
   local -a starts=() readies=() dones=() errors=() messages=()
   label="$("${p}_version")"
   bench_free_port port
@@ -100,7 +103,7 @@ run_proxy() {
   # the upper bound (an upgrade may take far longer than the spacing on a loaded machine).
   D=$((steady + upgrades * (spacing + UPGRADE_ALLOWANCE_S) + 30))
   [ "$D" -le 1200 ] || D=1200
-  local stop="$BENCH_TMP/$p.stop"
+  stop="$BENCH_TMP/$p.stop"
   windows="$BENCH_TMP/$p.windows"; out="$BENCH_TMP/$p.loadgen"
   csv="$BENCH_DIR/results/upgrade-$stamp-$mode-$p-intervals.csv"
   : >"$windows"
@@ -108,12 +111,26 @@ run_proxy() {
   bench_spawn "$out" "${PIN_LOAD[@]}" java -XX:+UseSerialGC -cp "$BENCH_TMP/classes" LoadGen \
     --url "http://127.0.0.1:$port/" --duration "$D" --connections "$connections" --mode "$mode" \
     --windows "$windows" --intervals-out "$csv" --stop-file "$stop"
-  local lg="$LAST_PID" next
+  lg="$LAST_PID"
   end_ms=$((launch + D * 1000))
   bench_log "$p: steady load for ${steady}s, then $upgrades upgrades at least ${spacing}s apart (load bound ${D}s)"
   # One extra second covers the load generator's JVM start; the steady window skips its first 2 s.
   sleep_until_ms $((launch + steady * 1000 + 1000))
+  drive_upgrades
 
+  if ! bench_wait_exit "$lg" $((D + 60)); then
+    bench_log "$p: load generator overran its bound; ending it"
+    bench_kill_pid "$lg" 5
+  fi
+  "${p}_stop"
+  # Note: under `set -e` a failing wait would end the script, hence the explicit `|| true`.
+  wait "$lg" 2>/dev/null || true
+  report_upgrades
+}
+
+# Triggers the upgrades, writes the windows, then ends the load with the stop file.
+drive_upgrades() {
+  local next
   for ((k = 1; k <= upgrades; k++)); do
     start="$(now_ms)"
     if [ $((end_ms - start)) -lt $((UPGRADE_ALLOWANCE_S * 1000 + AFTER_MS + 2000)) ]; then
@@ -139,7 +156,7 @@ run_proxy() {
     [ "$next" -ge $((ready + AFTER_MS + 1000)) ] || next=$((ready + AFTER_MS + 1000))
     [ "$k" -lt "$upgrades" ] && sleep_until_ms "$next"
   done
-  local n=${#starts[@]}
+  n=${#starts[@]}
   if [ "$n" -gt 0 ]; then
     sleep_until_ms $((${readies[$((n - 1))]} + AFTER_MS + 1000))
     end_ms="$(now_ms)"
@@ -147,15 +164,10 @@ run_proxy() {
   fi
   # Windows are complete: end the load (the generator reads them once it stops).
   : >"$stop"
+}
 
-  if ! bench_wait_exit "$lg" $((D + 60)); then
-    bench_log "$p: load generator overran its bound; ending it"
-    bench_kill_pid "$lg" 5
-  fi
-  "${p}_stop"
-  # Note: under `set -e` a failing wait would end the script, hence the explicit `|| true`.
-  wait "$lg" 2>/dev/null || true
-
+# Turns the generator's WINDOW lines into the per-upgrade table and one summary row.
+report_upgrades() {
   say ""
   say "== $label: $mode, $connections connections, $n upgrade(s) >= ${spacing}s apart"
   if ! grep -q '^WINDOW name=steady ' "$out"; then
@@ -168,7 +180,7 @@ run_proxy() {
   say "steady state: $srps req/s, p99 $(ms "$sp99") ms, failed $(wfield "$out" steady failed);" \
     "worst 100 ms bucket $(pct "$smin" "$srps") below the mean (noise floor for the dip columns)"
   say "$(printf '%3s %8s %8s %7s %10s %10s %12s %9s  %s' '#' 'ready_s' 'done_s' 'failed' 'dip_worst' 'dip_mean' 'p99_after_ms' 'p99_ratio' 'failure kinds')"
-  local total_failed=0 max_failed=0 worst_dip="" worst_ratio="" f kinds key v dipw dipm p99a rat
+  local total_failed=0 max_failed=0 worst_dip="" worst_mean="" worst_ratio="" f kinds key v dipw dipm p99a rat
   local good=0 ready_s done_s after_intervals
   for ((k = 1; k <= n; k++)); do
     f="$(wfield "$out" "u${k}_all" failed)"; f="${f:-0}"
@@ -201,14 +213,15 @@ run_proxy() {
     total_failed=$((total_failed + f))
     [ "$f" -gt "$max_failed" ] && max_failed="$f"
     worst_dip="$(printf '%s\n%s\n' "$worst_dip" "$dipw" | grep -v '^$' | sort -t% -k1 -g | tail -1)"
+    worst_mean="$(printf '%s\n%s\n' "$worst_mean" "$dipm" | grep -v '^$' | sort -t% -k1 -g | tail -1)"
     [ "$rat" != n/a ] && worst_ratio="$(printf '%s\n%s\n' "$worst_ratio" "$rat" | grep -v '^$' | sort -g | tail -1)"
   done
   for ((k = 1; k <= n; k++)); do
     [ -n "${messages[$k]:-}" ] && say "  upgrade $k: ${messages[$k]}"
   done
   say "total failed: $total_failed over $n upgrade(s) (load generator overall: $(bench_field "$out" RESULT ok) ok, $(bench_field "$out" RESULT failed) failed)"
-  summary_rows+=("$(printf '%-26s %9s %8s %13s %10s %12s %9s' "${label:0:26}" "$good/$n" "$total_failed" "$max_failed" \
-    "${worst_dip:-n/a}" "${worst_ratio:-n/a}" "$srps")")
+  summary_rows+=("$(printf '%-26s %9s %7s %12s %10s %10s %10s %9s' "${label:0:26}" "$good/$n" "$total_failed" "$max_failed" \
+    "${worst_mean:-n/a}" "${worst_dip:-n/a}" "${worst_ratio:-n/a}" "$srps")")
 }
 
 for p in "${proxies[@]}"; do
@@ -225,6 +238,7 @@ done
 say ""
 say "Zentinel upgrade bench $(date -u +%Y-%m-%dT%H:%MZ): $mode, $connections connections, $upgrades upgrades >= ${spacing}s apart, load generator: bench/loadgen/LoadGen.java"
 say "Machine: $(bench_machine_line)"
-say "$(printf '%-26s %9s %8s %13s %10s %12s %9s' proxy 'ok/tried' failed 'max/upgrade' 'worst dip' 'p99 ratio' 'steady/s')"
+say "$(printf '%-26s %9s %7s %12s %10s %10s %10s %9s' proxy 'ok/tried' failed 'max/upgrade' 'dip_mean' 'dip_worst' 'p99 ratio' 'steady/s')"
 for r in "${summary_rows[@]}"; do say "$r"; done
+say "(dip_mean, dip_worst and p99 ratio: the worst over the upgrades; per-upgrade tables above)"
 bench_log "details: $details"

@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# Throughput benchmark (not a test): origin + proxy pinned to one core + load generator.
+# Prints req/s, p50/p99 latency, failed requests and the proxy's CPU microseconds per request.
+# See docs/benchmark.md.
+set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+usage: bench/run.sh [--duration S] [--connections N] [--mode keepalive|close] [--compare]
+                    [--warmup S] [--repeat R] [--loadgen auto|wrk|java] [--only zentinel|nginx|haproxy]
+  --duration S      measured seconds per proxy (default 10, 1..600)
+  --connections N   concurrent client connections (default 64, 1..10000)
+  --mode M          keepalive: reuse client connections; close: one request per connection (default keepalive)
+  --compare         also run nginx and HAProxy (each when installed) the same way
+  --warmup S        unmeasured load before each measurement, for JIT and caches (default 5, 0..120)
+  --repeat R        rounds; proxies are interleaved per round and medians reported (default 1, 1..20)
+  --loadgen G       wrk (if installed) or java (bench/loadgen/LoadGen.java); default auto = wrk when present
+  --only NAME       run just this proxy (implies nothing about --compare)
+Environment: ZENTINEL_DIST (distribution directory), BENCH_PROXY_CPU (0), BENCH_LOAD_CPU (1),
+BENCH_ZENTINEL_JAVA_OPTS, BENCH_BODY_BYTES (13), BENCH_KEEP_TMP=1 keeps the temp dir.
+EOF
+}
+
+. "$(dirname "$0")/lib/common.sh"
+. "$(dirname "$0")/lib/proxies.sh"
+
+duration=10 connections=64 mode=keepalive compare=0 warmup=5 loadgen=auto only="" repeat=1
+int_arg() { # name value min max
+  [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge "$3" ] && [ "$2" -le "$4" ] || bench_die "$1 must be an integer in $3..$4, got '$2'"
+  echo "$2"
+}
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --duration) duration="$(int_arg "$1" "${2:-}" 1 600)"; shift 2 ;;
+    --connections) connections="$(int_arg "$1" "${2:-}" 1 10000)"; shift 2 ;;
+    --mode) [[ "${2:-}" =~ ^(keepalive|close)$ ]] || bench_die "--mode must be keepalive or close"; mode="$2"; shift 2 ;;
+    --compare) compare=1; shift ;;
+    --warmup) warmup="$(int_arg "$1" "${2:-}" 0 120)"; shift 2 ;;
+    --repeat) repeat="$(int_arg "$1" "${2:-}" 1 20)"; shift 2 ;;
+    --loadgen) [[ "${2:-}" =~ ^(auto|wrk|java)$ ]] || bench_die "--loadgen must be auto, wrk or java"; loadgen="$2"; shift 2 ;;
+    --only) [[ "${2:-}" =~ ^(zentinel|nginx|haproxy)$ ]] || bench_die "--only must be zentinel, nginx or haproxy"; only="$2"; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; bench_die "unknown argument '$1'" ;;
+  esac
+done
+
+if [ "$loadgen" = auto ]; then
+  if command -v wrk >/dev/null 2>&1; then loadgen=wrk; else loadgen=java; bench_log "wrk not installed: using bench/loadgen/LoadGen.java"; fi
+elif [ "$loadgen" = wrk ] && ! command -v wrk >/dev/null 2>&1; then
+  bench_die "--loadgen wrk, but wrk is not installed (apt-get install wrk)"
+fi
+
+if [ -n "$only" ]; then
+  proxies=("$only")
+elif [ "$compare" = 1 ]; then
+  proxies=(zentinel nginx haproxy)
+else
+  proxies=(zentinel)
+fi
+
+bench_init
+bench_cpus
+bench_dist
+bench_compile_java
+bench_start_origin
+
+# usage: drive OUTFILE PORT DURATION  (the configured load generator)
+drive() {
+  local url="http://127.0.0.1:$2/"
+  if [ "$loadgen" = wrk ]; then
+    bench_wrk "$1" "$url" "$3" "$connections" "$mode"
+  else
+    bench_loadgen "$1" "$url" "$3" "$connections" "$mode" || true
+  fi
+}
+
+samples="$BENCH_TMP/samples" # one line per measurement: name, label, rps, p50_us, p99_us, failed, cpu
+: >"$samples"
+notes=()
+
+# usage: measure NAME LABEL PORT  (PROXY_PID set, or empty for the origin baseline)
+measure() {
+  local name="$1" label="$2" port="$3" out="$BENCH_TMP/$1.result" pids t0 t1 ok failed rps p50 p99 cpu
+  if [ "$warmup" -gt 0 ]; then drive "$BENCH_TMP/$name.warmup" "$port" "$warmup"; fi
+  pids="$(bench_tree_pids "$PROXY_PID")"
+  t0="$(bench_cpu_ticks $pids)"
+  drive "$out" "$port" "$duration"
+  t1="$(bench_cpu_ticks $pids)"
+  if ! grep -q '^RESULT ' "$out"; then
+    cat "$out" >&2
+    notes+=("$label: the load generator produced no result in one round")
+    return
+  fi
+  ok="$(bench_field "$out" RESULT ok)"; failed="$(bench_field "$out" RESULT failed)"
+  rps="$(bench_field "$out" RESULT rps)"
+  p50="$(bench_field "$out" RESULT p50_us)"; p99="$(bench_field "$out" RESULT p99_us)"
+  if [ -n "$PROXY_PID" ] && [ "$ok" -gt 0 ] && [ -r "/proc/$PROXY_PID/stat" ]; then
+    cpu="$(awk -v d=$((t1 - t0)) -v hz="$CLK_TCK" -v n="$ok" 'BEGIN { printf "%.1f", d * 1e6 / hz / n }')"
+  else
+    cpu="n/a"
+  fi
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$label" "$rps" "$p50" "$p99" "$failed" "$cpu" >>"$samples"
+  bench_log "$label: $rps req/s, p50 ${p50}us, p99 ${p99}us, failed $failed, CPU ${cpu} us/req"
+}
+
+runnable=()
+for p in "${proxies[@]}"; do
+  why="$("${p}_unavailable")"
+  if [ -n "$why" ]; then
+    notes+=("$p skipped: $why")
+    bench_log "skipping $p: $why"
+  else
+    runnable+=("$p")
+  fi
+done
+
+# Rounds interleave the proxies so slow drifts in background load hit all of them alike.
+for ((round = 1; round <= repeat; round++)); do
+  [ "$repeat" -gt 1 ] && bench_log "round $round of $repeat"
+  # The origin alone: the ceiling the load generator and origin reach on their shared core.
+  PROXY_PID=""
+  measure origin "origin direct (no proxy)" "$ORIGIN_PORT"
+  for p in "${runnable[@]}"; do
+    label="$("${p}_version")"
+    bench_free_port port
+    bench_log "starting $label on 127.0.0.1:$port (CPU $PROXY_CPU)"
+    if ! "${p}_start" "$port"; then
+      notes+=("$label failed to start in round $round (see messages above)")
+      "${p}_stop"
+      continue
+    fi
+    measure "$p" "${label:0:28}" "$port"
+    "${p}_stop"
+  done
+done
+
+# Medians per proxy (each column separately), the req/s range, and the failures summed.
+table="$(awk -F'\t' '
+  function median(list,   a, n, i, j, t) {
+    n = split(list, a, " ")
+    for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
+    if (n == 0) return "n/a"
+    return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+  }
+  !($1 in label) { order[++k] = $1; label[$1] = $2 }
+  { rps[$1] = rps[$1] " " $3; p50[$1] = p50[$1] " " $4; p99[$1] = p99[$1] " " $5; failed[$1] += $6; runs[$1]++
+    if ($7 != "n/a") cpu[$1] = cpu[$1] " " $7
+    if (!($1 in lo) || $3 + 0 < lo[$1]) lo[$1] = $3 + 0
+    if (!($1 in hi) || $3 + 0 > hi[$1]) hi[$1] = $3 + 0 }
+  END {
+    for (i = 1; i <= k; i++) {
+      n = order[i]; c = median(cpu[n])
+      printf "%-28s %10.0f %15s %9.3f %9.3f %8d %11s\n", label[n], median(rps[n]),
+        sprintf("%.0f-%.0f", lo[n], hi[n]), median(p50[n]) / 1000, median(p99[n]) / 1000, failed[n],
+        (c == "n/a") ? c : sprintf("%.1f", c)
+    }
+  }' "$samples")"
+
+report="$(
+  echo "Zentinel bench $(date -u +%Y-%m-%dT%H:%MZ): $mode, $connections connections, ${duration}s (+${warmup}s warm-up) x $repeat round(s), load generator: $loadgen"
+  echo "Machine: $(bench_machine_line)"
+  [ "$repeat" -gt 1 ] && echo "Figures are medians over the rounds; 'req/s range' is min-max; failed is the sum."
+  printf '%-28s %10s %15s %9s %9s %8s %11s\n' proxy "req/s" "req/s range" "p50 ms" "p99 ms" failed "CPU us/req"
+  echo "$table"
+  for n in "${notes[@]}"; do echo "note: $n"; done
+)"
+echo "$report"
+mkdir -p "$BENCH_DIR/results"
+echo "$report" >"$BENCH_DIR/results/run-$(date -u +%Y%m%dT%H%M%SZ)-$mode.txt"

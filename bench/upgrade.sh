@@ -1,0 +1,244 @@
+#!/usr/bin/env bash
+# Upgrade-under-load benchmark (not a test): steady load, then K zero-downtime upgrades of the
+# proxy, measured by the in-repo load generator (which counts every failed request).
+# For each upgrade: failed requests, throughput dip around it, p99 in the 10 s after it vs the
+# steady state. Runs Zentinel (`zentinel upgrade`), nginx (USR2/WINCH/QUIT) and HAProxy
+# (master-worker reload, SIGUSR2), each when available. See docs/benchmark.md.
+set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+usage: bench/upgrade.sh [--upgrades K] [--spacing S] [--steady S] [--connections N]
+                        [--mode keepalive|close] [--warmup S] [--only zentinel|nginx|haproxy]
+  --upgrades K      upgrades per proxy (default 5, 1..50)
+  --spacing S       minimum seconds from one upgrade's start to the next; the next also waits
+                    until 11 s after the previous one's new process serves (default 15, 12..300)
+  --steady S        seconds of steady load before the first upgrade (default 10, 5..300)
+  --connections N   concurrent client connections (default 64, 1..10000)
+  --mode M          keepalive or close (default keepalive)
+  --warmup S        unmeasured load before the run, for JIT and caches (default 5, 0..120)
+  --only NAME       measure just this proxy (default: every one that is available)
+Environment: as bench/run.sh, plus BENCH_DRAIN_SECONDS (30): the drain bound given to every proxy.
+EOF
+}
+
+. "$(dirname "$0")/lib/common.sh"
+. "$(dirname "$0")/lib/proxies.sh"
+
+upgrades=5 spacing=15 steady=10 connections=64 mode=keepalive warmup=5 only=""
+int_arg() { # name value min max
+  [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge "$3" ] && [ "$2" -le "$4" ] || bench_die "$1 must be an integer in $3..$4, got '$2'"
+  echo "$2"
+}
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --upgrades) upgrades="$(int_arg "$1" "${2:-}" 1 50)"; shift 2 ;;
+    --spacing) spacing="$(int_arg "$1" "${2:-}" 12 300)"; shift 2 ;;
+    --steady) steady="$(int_arg "$1" "${2:-}" 5 300)"; shift 2 ;;
+    --connections) connections="$(int_arg "$1" "${2:-}" 1 10000)"; shift 2 ;;
+    --mode) [[ "${2:-}" =~ ^(keepalive|close)$ ]] || bench_die "--mode must be keepalive or close"; mode="$2"; shift 2 ;;
+    --warmup) warmup="$(int_arg "$1" "${2:-}" 0 120)"; shift 2 ;;
+    --only) [[ "${2:-}" =~ ^(zentinel|nginx|haproxy)$ ]] || bench_die "--only must be zentinel, nginx or haproxy"; only="$2"; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; bench_die "unknown argument '$1'" ;;
+  esac
+done
+if [ -n "$only" ]; then proxies=("$only"); else proxies=(zentinel nginx haproxy); fi
+
+# The p99 comparison window after each upgrade, and the margins of the dip window around it.
+AFTER_MS=10000
+# Time an upgrade may take beyond the spacing before the remaining ones are skipped.
+UPGRADE_ALLOWANCE_S=60
+DIP_BEFORE_MS=500
+DIP_AFTER_MS=1500
+
+bench_init
+bench_cpus
+bench_dist
+bench_compile_java
+bench_start_origin
+
+sleep_until_ms() {
+  local d=$(($1 - $(now_ms)))
+  [ "$d" -gt 0 ] && sleep "$(awk -v d="$d" 'BEGIN { printf "%.3f", d / 1000 }')"
+  return 0
+}
+
+# usage: wfield FILE WINDOW_NAME KEY
+wfield() { sed -n "/^WINDOW name=$2 /{s/.* $3=\([^ ]*\).*/\1/p;q}" "$1"; }
+
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.1f%%", (1 - a / b) * 100 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2fx", a / b }'; }
+ms() { awk -v v="$1" 'BEGIN { printf "%.2f", v / 1000 }'; }  # microseconds -> milliseconds
+secs() { awk -v v="$1" 'BEGIN { printf "%.2f", v / 1000 }'; } # milliseconds -> seconds
+
+summary_rows=()
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$BENCH_DIR/results"
+details="$BENCH_DIR/results/upgrade-$stamp-$mode.txt"
+: >"$details"
+
+# Writes to stdout and to the details file.
+say() { printf '%s\n' "$*" | tee -a "$details"; }
+
+# One proxy: start it, warm it up, run the load with the upgrades, stop it, report.
+# drive_upgrades and report_upgrades share run_proxy's locals (bash's dynamic scope): the
+# timestamps per upgrade (starts, readies, dones), errors, messages, and the file names.
+run_proxy() {
+  local p="$1" label port windows out csv launch D k start ready done_ end_ms stop lg n
+  local -a starts=() readies=() dones=() errors=() messages=()
+  label="$("${p}_version")"
+  bench_free_port port
+  bench_log "starting $label on 127.0.0.1:$port (CPU $PROXY_CPU)"
+  if ! "${p}_start" "$port"; then
+    summary_rows+=("$(printf '%-26s %s' "$label" "failed to start")")
+    "${p}_stop"
+    return
+  fi
+  if [ "$warmup" -gt 0 ]; then
+    bench_loadgen "$BENCH_TMP/$p.warmup" "http://127.0.0.1:$port/" "$warmup" "$connections" "$mode" || true
+  fi
+
+  # The load runs until the stop file appears after the last upgrade's 10 s window; D is only
+  # the upper bound (an upgrade may take far longer than the spacing on a loaded machine).
+  D=$((steady + upgrades * (spacing + UPGRADE_ALLOWANCE_S) + 30))
+  [ "$D" -le 1200 ] || D=1200
+  stop="$BENCH_TMP/$p.stop"
+  windows="$BENCH_TMP/$p.windows"; out="$BENCH_TMP/$p.loadgen"
+  csv="$BENCH_DIR/results/upgrade-$stamp-$mode-$p-intervals.csv"
+  : >"$windows"
+  launch="$(now_ms)"
+  bench_spawn "$out" "${PIN_LOAD[@]}" java -XX:+UseSerialGC -cp "$BENCH_TMP/classes" LoadGen \
+    --url "http://127.0.0.1:$port/" --duration "$D" --connections "$connections" --mode "$mode" \
+    --windows "$windows" --intervals-out "$csv" --stop-file "$stop"
+  lg="$LAST_PID"
+  end_ms=$((launch + D * 1000))
+  bench_log "$p: steady load for ${steady}s, then $upgrades upgrades at least ${spacing}s apart (load bound ${D}s)"
+  # One extra second covers the load generator's JVM start; the steady window skips its first 2 s.
+  sleep_until_ms $((launch + steady * 1000 + 1000))
+  drive_upgrades
+
+  if ! bench_wait_exit "$lg" $((D + 60)); then
+    bench_log "$p: load generator overran its bound; ending it"
+    bench_kill_pid "$lg" 5
+  fi
+  "${p}_stop"
+  # Note: under `set -e` a failing wait would end the script, hence the explicit `|| true`.
+  wait "$lg" 2>/dev/null || true
+  report_upgrades
+}
+
+# Triggers the upgrades, writes the windows, then ends the load with the stop file.
+drive_upgrades() {
+  local next
+  for ((k = 1; k <= upgrades; k++)); do
+    start="$(now_ms)"
+    if [ $((end_ms - start)) -lt $((UPGRADE_ALLOWANCE_S * 1000 + AFTER_MS + 2000)) ]; then
+      bench_log "$p: too little load time left for upgrade $k; stopping after $((k - 1))"
+      break
+    fi
+    [ "$k" = 1 ] && echo "steady $((launch + 2000)) $start" >>"$windows"
+    [ "$k" -gt 1 ] && echo "u$((k - 1))_all ${starts[$((k - 2))]} $start" >>"$windows"
+    UPG_READY_MS="" UPG_DONE_MS=""
+    # Called in this shell (not a $(...) subshell) so the pids and timestamps it sets survive.
+    if ! "${p}_upgrade" 2>"$BENCH_TMP/$p.upgrade-err"; then
+      bench_log "$p: upgrade $k failed: $(tr '\n' ' ' <"$BENCH_TMP/$p.upgrade-err")"
+      errors[$k]="upgrade failed"
+    fi
+    messages[$k]="$(tr '\n' ' ' <"$BENCH_TMP/$p.upgrade-err")"
+    ready="${UPG_READY_MS:-$(now_ms)}"; done_="${UPG_DONE_MS:-$(now_ms)}"
+    starts+=("$start"); readies+=("$ready"); dones+=("$done_")
+    echo "u${k}_dip $((start - DIP_BEFORE_MS)) $((done_ + DIP_AFTER_MS))" >>"$windows"
+    echo "u${k}_after $ready $((ready + AFTER_MS))" >>"$windows"
+    bench_log "$p: upgrade $k: new serving after $((ready - start)) ms, old gone after $((done_ - start)) ms"
+    # The next upgrade waits for the spacing and for this one's 10 s window to be over.
+    next=$((start + spacing * 1000))
+    [ "$next" -ge $((ready + AFTER_MS + 1000)) ] || next=$((ready + AFTER_MS + 1000))
+    [ "$k" -lt "$upgrades" ] && sleep_until_ms "$next"
+  done
+  n=${#starts[@]}
+  if [ "$n" -gt 0 ]; then
+    sleep_until_ms $((${readies[$((n - 1))]} + AFTER_MS + 1000))
+    end_ms="$(now_ms)"
+    echo "u${n}_all ${starts[$((n - 1))]} $end_ms" >>"$windows"
+  fi
+  # Windows are complete: end the load (the generator reads them once it stops).
+  : >"$stop"
+}
+
+# Turns the generator's WINDOW lines into the per-upgrade table and one summary row.
+report_upgrades() {
+  say ""
+  say "== $label: $mode, $connections connections, $n upgrade(s) >= ${spacing}s apart"
+  if ! grep -q '^WINDOW name=steady ' "$out"; then
+    cat "$out" | tee -a "$details" >&2
+    summary_rows+=("$(printf '%-26s %s' "$label" "no measurement (see above)")")
+    return
+  fi
+  local srps sp99 smin
+  srps="$(wfield "$out" steady rps)"; sp99="$(wfield "$out" steady p99_us)"; smin="$(wfield "$out" steady min_interval_rps)"
+  say "steady state: $srps req/s, p99 $(ms "$sp99") ms, failed $(wfield "$out" steady failed);" \
+    "worst 100 ms bucket $(pct "$smin" "$srps") below the mean (noise floor for the dip columns)"
+  say "$(printf '%3s %8s %8s %7s %10s %10s %12s %9s  %s' '#' 'ready_s' 'done_s' 'failed' 'dip_worst' 'dip_mean' 'p99_after_ms' 'p99_ratio' 'failure kinds')"
+  local total_failed=0 max_failed=0 worst_dip="" worst_mean="" worst_ratio="" f kinds key v dipw dipm p99a rat
+  local good=0 ready_s done_s after_intervals
+  for ((k = 1; k <= n; k++)); do
+    f="$(wfield "$out" "u${k}_all" failed)"; f="${f:-0}"
+    kinds=""
+    for key in connect reset eof_before_response eof_mid_response bad_response non_2xx timeout; do
+      v="$(wfield "$out" "u${k}_all" "failed_$key")"
+      [ -n "$v" ] && [ "$v" != 0 ] && kinds="$kinds $key=$v"
+    done
+    [ -n "${errors[$k]:-}" ] && kinds="$kinds (${errors[$k]})"
+    dipw="$(pct "$(wfield "$out" "u${k}_dip" min_interval_rps)" "$srps")"
+    dipm="$(pct "$(wfield "$out" "u${k}_dip" rps)" "$srps")"
+    p99a="$(wfield "$out" "u${k}_after" p99_us)"
+    after_intervals="$(wfield "$out" "u${k}_after" intervals)"
+    if [ "${after_intervals:-0}" -lt $((AFTER_MS / 100 - 5)) ]; then
+      # The load ended inside the 10 s window (an upgrade overran): no fair p99 for it.
+      p99a="" rat="n/a"
+      kinds="$kinds (load ended <10 s after ready)"
+    else
+      rat="$(ratio "$p99a" "$sp99")"
+    fi
+    if [ -n "${errors[$k]:-}" ]; then
+      ready_s="-" done_s="-"
+    else
+      good=$((good + 1))
+      ready_s="$(secs $((${readies[$((k - 1))]} - ${starts[$((k - 1))]})))"
+      done_s="$(secs $((${dones[$((k - 1))]} - ${starts[$((k - 1))]})))"
+    fi
+    say "$(printf '%3d %8s %8s %7s %10s %10s %12s %9s %s' "$k" "$ready_s" "$done_s" \
+      "$f" "$dipw" "$dipm" "$([ -n "$p99a" ] && ms "$p99a" || echo n/a)" "$rat" "${kinds# }")"
+    total_failed=$((total_failed + f))
+    [ "$f" -gt "$max_failed" ] && max_failed="$f"
+    worst_dip="$(printf '%s\n%s\n' "$worst_dip" "$dipw" | grep -v '^$' | sort -t% -k1 -g | tail -1)"
+    worst_mean="$(printf '%s\n%s\n' "$worst_mean" "$dipm" | grep -v '^$' | sort -t% -k1 -g | tail -1)"
+    [ "$rat" != n/a ] && worst_ratio="$(printf '%s\n%s\n' "$worst_ratio" "$rat" | grep -v '^$' | sort -g | tail -1)"
+  done
+  for ((k = 1; k <= n; k++)); do
+    [ -n "${messages[$k]:-}" ] && say "  upgrade $k: ${messages[$k]}"
+  done
+  say "total failed: $total_failed over $n upgrade(s) (load generator overall: $(bench_field "$out" RESULT ok) ok, $(bench_field "$out" RESULT failed) failed)"
+  summary_rows+=("$(printf '%-26s %9s %7s %12s %10s %10s %10s %9s' "${label:0:26}" "$good/$n" "$total_failed" "$max_failed" \
+    "${worst_mean:-n/a}" "${worst_dip:-n/a}" "${worst_ratio:-n/a}" "$srps")")
+}
+
+for p in "${proxies[@]}"; do
+  why="$("${p}_unavailable")"
+  [ -n "$why" ] || why="$("${p}_upgrade_unavailable")"
+  if [ -n "$why" ]; then
+    bench_log "skipping $p: $why"
+    summary_rows+=("$(printf '%-26s %s' "$p" "skipped: $why")")
+    continue
+  fi
+  run_proxy "$p"
+done
+
+say ""
+say "Zentinel upgrade bench $(date -u +%Y-%m-%dT%H:%MZ): $mode, $connections connections, $upgrades upgrades >= ${spacing}s apart, load generator: bench/loadgen/LoadGen.java"
+say "Machine: $(bench_machine_line)"
+say "$(printf '%-26s %9s %7s %12s %10s %10s %10s %9s' proxy 'ok/tried' failed 'max/upgrade' 'dip_mean' 'dip_worst' 'p99 ratio' 'steady/s')"
+for r in "${summary_rows[@]}"; do say "$r"; done
+say "(dip_mean, dip_worst and p99 ratio: the worst over the upgrades; per-upgrade tables above)"
+bench_log "details: $details"

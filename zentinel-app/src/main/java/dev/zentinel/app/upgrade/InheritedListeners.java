@@ -40,10 +40,6 @@ public final class InheritedListeners {
         this.adopted = Map.copyOf(adopted);
     }
 
-    public static InheritedListeners none() {
-        return new InheritedListeners(Map.of());
-    }
-
     /**
      * Matches by name and address first; a listener renamed in the new config but on the same
      * address is matched by address alone, since binding it afresh could only fail while the
@@ -114,10 +110,6 @@ public final class InheritedListeners {
         config.attrs().forEach((key, value) -> copy.attr((AttributeKey<Object>) key, value));
         config.childAttrs().forEach((key, value) -> copy.childAttr((AttributeKey<Object>) key, value));
         return copy;
-    }
-
-    public int adoptedCount() {
-        return adopted.size();
     }
 
     private static boolean sameAddress(ListenerEntry entry, HostPort configured) {

@@ -96,11 +96,6 @@ public final class UpgradeCoordinator implements HandoffAcceptor {
         return a.result;
     }
 
-    /** The attempt in flight, if any, for status output. */
-    public synchronized Optional<Long> successorInFlight() {
-        return attempt == null || attempt.decided ? Optional.empty() : Optional.of(attempt.peerPid);
-    }
-
     @Override
     public HandoffOffer offer(PeerInfo peer) throws HandoffRefusedException {
         synchronized (this) {

@@ -71,10 +71,6 @@ public final class UpgradeService implements AutoCloseable {
         return coordinator.upgrade(request);
     }
 
-    public Optional<Long> successorInFlight() {
-        return coordinator.successorInFlight();
-    }
-
     /** Gives up the handoff socket path (the successor publishes its own); idempotent. */
     public void stopListening() {
         listener.close();

@@ -17,6 +17,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.unix.Socket;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
@@ -32,6 +34,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
@@ -801,15 +804,36 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
                 ch.close();
                 return;
             }
+            if (ch instanceof UnixChannel && ((UnixChannel) ch).fd() instanceof Socket) {
+                // Native transports: send the FIN on the socket directly. Netty's shutdownOutput()
+                // builds a ChannelOutputShutdownException with a full stack trace on every call
+                // (to fail writes still queued, of which there are none: the flush above completed),
+                // and that stack walk was the largest user-space cost per connection in
+                // connection-close mode. The socket records the half-close, so isOutputShutdown()
+                // and later writes behave as before (a write fails and closes the channel).
+                try {
+                    ((Socket) ((UnixChannel) ch).fd()).shutdown(false, true);
+                } catch (IOException e) {
+                    ch.close();
+                    return;
+                }
+                startLingering();
+                return;
+            }
             ((DuplexChannel) ch).shutdownOutput().addListener(shut -> {
                 if (!shut.isSuccess()) {
                     ch.close();
                     return;
                 }
-                armTimer(lingerDeadlineNanos);
-                ctx.read();
+                startLingering();
             });
         });
+    }
+
+    /** After our FIN: keep reading (and discarding) until the client closes or the linger deadline. */
+    private void startLingering() {
+        armTimer(lingerDeadlineNanos);
+        ctx.read();
     }
 
     private void releaseQueue() {

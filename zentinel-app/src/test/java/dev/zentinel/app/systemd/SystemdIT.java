@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.zentinel.app.control.ControlClient;
-import dev.zentinel.app.control.ControlProtocol;
-import dev.zentinel.app.control.ControlRequest;
-import dev.zentinel.app.control.ControlResponse;
-import dev.zentinel.app.control.DomainSockets;
 import dev.zentinel.app.testkit.CliResult;
+import dev.zentinel.app.testkit.ControlStatus;
 import dev.zentinel.app.testkit.Distribution;
 import dev.zentinel.app.testkit.FreePorts;
 import dev.zentinel.app.testkit.OriginServer;
@@ -28,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -194,20 +189,6 @@ class SystemdIT {
     }
 
     private JsonNode awaitStatus(Predicate<JsonNode> condition) {
-        AtomicReference<JsonNode> matched = new AtomicReference<>();
-        Awaitility.await("status").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            try (ControlClient client = new ControlClient(DomainSockets.detect(), new ControlProtocol())) {
-                ControlResponse response = client.send(temp.resolve("run/control.sock"), ControlRequest.of("status"),
-                        Duration.ofSeconds(10));
-                if (response.ok() && condition.test(response.result())) {
-                    matched.set(response.result());
-                    return true;
-                }
-            } catch (Exception e) {
-                return false;
-            }
-            return false;
-        });
-        return matched.get();
+        return new ControlStatus(temp.resolve("run/control.sock")).await("serving", condition);
     }
 }

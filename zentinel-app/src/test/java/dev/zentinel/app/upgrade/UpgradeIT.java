@@ -5,12 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.zentinel.app.control.ControlClient;
-import dev.zentinel.app.control.ControlProtocol;
-import dev.zentinel.app.control.ControlRequest;
-import dev.zentinel.app.control.ControlResponse;
-import dev.zentinel.app.control.DomainSockets;
 import dev.zentinel.app.testkit.CliResult;
+import dev.zentinel.app.testkit.ControlStatus;
 import dev.zentinel.app.testkit.Distribution;
 import dev.zentinel.app.testkit.FreePorts;
 import dev.zentinel.app.testkit.OriginServer;
@@ -127,37 +123,12 @@ class UpgradeIT {
         return status;
     }
 
-    /**
-     * Polls status on the control socket, whichever generation answers it; across a handover
-     * there is a moment with no socket, which simply means "not yet".
-     */
     private JsonNode awaitStatus(String description, java.util.function.Predicate<JsonNode> condition) {
-        java.util.concurrent.atomic.AtomicReference<JsonNode> matched = new java.util.concurrent.atomic.AtomicReference<>();
-        Awaitility.await("status: " + description).atMost(Duration.ofMinutes(2))
-                .pollInterval(Duration.ofMillis(200))
-                .until(() -> {
-                    JsonNode status = statusOrNull();
-                    if (status != null && condition.test(status)) {
-                        matched.set(status);
-                        return true;
-                    }
-                    return false;
-                });
-        return matched.get();
-    }
-
-    private JsonNode statusOrNull() {
-        try (ControlClient client = new ControlClient(DomainSockets.detect(), new ControlProtocol())) {
-            ControlResponse response = client.send(temp.resolve("run/control.sock"), ControlRequest.of("status"),
-                    Duration.ofSeconds(10));
-            return response.ok() ? response.result() : null;
-        } catch (Exception e) {
-            return null;
-        }
+        return new ControlStatus(temp.resolve("run/control.sock")).await(description, condition);
     }
 
     private JsonNode status() {
-        JsonNode status = statusOrNull();
+        JsonNode status = new ControlStatus(temp.resolve("run/control.sock")).orNull();
         assertThat(status).as("status answered").isNotNull();
         return status;
     }

@@ -35,10 +35,10 @@ class ControlServerTest {
     private final DomainSockets sockets = DomainSockets.detect();
     private final ControlProtocol protocol = new ControlProtocol();
     private final Map<String, ControlCommand> commands = Map.of(
-            "status", request -> CompletableFuture.completedFuture(
+            "status", (request, peer) -> CompletableFuture.completedFuture(
                     JsonNodeFactory.instance.objectNode().put("state", "serving")),
-            "refuse", request -> CompletableFuture.failedFuture(new ControlCommandException("not now")),
-            "broken", request -> {
+            "refuse", (request, peer) -> CompletableFuture.failedFuture(new ControlCommandException("not now")),
+            "broken", (request, peer) -> {
                 throw new IllegalStateException("bug");
             });
 

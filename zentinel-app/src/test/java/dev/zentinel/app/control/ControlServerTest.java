@@ -37,6 +37,8 @@ class ControlServerTest {
     private final Map<String, ControlCommand> commands = Map.of(
             "status", (request, peer) -> CompletableFuture.completedFuture(
                     JsonNodeFactory.instance.objectNode().put("state", "serving")),
+            "whoami", (request, peer) -> CompletableFuture.completedFuture(
+                    JsonNodeFactory.instance.objectNode().put("pid", peer.pid()).put("uid", peer.uid())),
             "refuse", (request, peer) -> CompletableFuture.failedFuture(new ControlCommandException("not now")),
             "broken", (request, peer) -> {
                 throw new IllegalStateException("bug");
@@ -87,6 +89,16 @@ class ControlServerTest {
             assertThat(server.ownsPublishedPath()).isTrue();
         }
         assertThat(Files.exists(socket)).isFalse();
+    }
+
+    @Test
+    void commandsLearnThePeerFromTheKernel() throws Exception {
+        try (ControlServer server = bind()) {
+            ControlResponse response = client.send(socket, ControlRequest.of("whoami"), CLIENT_TIMEOUT);
+            assertThat(response.ok()).as("%s", response.error()).isTrue();
+            assertThat(response.result().path("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+            assertThat(response.result().path("uid").asLong()).isEqualTo(uid);
+        }
     }
 
     @Test

@@ -52,8 +52,8 @@ public final class UpgradeCoordinator implements HandoffAcceptor {
     private Attempt attempt;
     /** Set once the instance is stopping: no attempt starts any more. Guarded by this. */
     private String stopping;
-    /** The last failed attempt's end (its successor gone); a stop waits for it too. Guarded by this. */
-    private CompletableFuture<Void> lastFailure = CompletableFuture.completedFuture(null);
+    /** The end of the last attempt that failed or was aborted (its successor gone); a stop waits for it. Guarded by this. */
+    private CompletableFuture<Void> lastEnded = CompletableFuture.completedFuture(null);
 
     public UpgradeCoordinator(UpgradeHost host, UpgradeMetrics metrics, ScheduledExecutorService scheduler,
             Duration readinessTimeout, int maxDrainingGenerations, Optional<Path> defaultLauncher, List<String> runArguments,
@@ -177,13 +177,14 @@ public final class UpgradeCoordinator implements HandoffAcceptor {
             }
             a = attempt;
             if (a == null) {
-                return lastFailure;
+                return lastEnded;
             }
             if (a.decided) {
                 return a.settled;
             }
             a.decided = true;
             attempt = null;
+            lastEnded = a.settled;
             if (a.timeout != null) {
                 a.timeout.cancel(false);
             }
@@ -248,7 +249,7 @@ public final class UpgradeCoordinator implements HandoffAcceptor {
             }
             a.decided = true;
             attempt = null;
-            lastFailure = a.settled;
+            lastEnded = a.settled;
             if (a.timeout != null) {
                 a.timeout.cancel(false);
             }

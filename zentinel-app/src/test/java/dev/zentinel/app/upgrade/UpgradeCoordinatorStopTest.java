@@ -85,6 +85,8 @@ class UpgradeCoordinatorStopTest {
         CompletableFuture<UpgradeResult> upgrade = coordinator.upgrade(hangingSuccessor("trap '' TERM"));
         ProcessHandle successor = successor();
 
+        // As the instance does it: once from the signal handler (never blocking), then waited for by the stop.
+        coordinator.abortForStop("instance is stopping");
         coordinator.abortForStop("instance is stopping")
                 .get(UpgradeCoordinator.KILL_GRACE.plus(WAIT).toSeconds(), TimeUnit.SECONDS);
 

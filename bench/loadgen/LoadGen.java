@@ -100,6 +100,8 @@ final class Options {
             "  --windows FILE           after the run, report each line 'NAME START_EPOCH_MS END_EPOCH_MS'",
             "  --stop-file FILE         end the load early when FILE appears (polled every 100 ms)",
             "  --max-response-header-bytes N  larger response heads are failures (default 65536)",
+            "  --warmup-ms MS           requests offered in the first MS of the run are counted apart",
+            "                           (RESULT warmup_*), not in the totals (default 0, below --duration)",
             "Only loopback targets are accepted.");
 
     /** Per-interval histograms cost ~13 KB each: this caps them at ~160 MB. */
@@ -125,6 +127,8 @@ final class Options {
     long rate;
     int maxBacklog = 10_000;
     private boolean maxBacklogGiven;
+    /** Requests offered before this many ms into the run go to the warm-up counts, not the totals. */
+    int warmupMs;
     boolean help;
 
     boolean openLoop() {
@@ -162,6 +166,7 @@ final class Options {
                 case "--stop-file" -> o.stopFile = Path.of(v);
                 case "--max-response-header-bytes" -> o.maxResponseHeaderBytes = intIn(flag, v, 256, 1 << 20);
                 case "--rate" -> o.rate = longIn(flag, v, 1, 1_000_000);
+                case "--warmup-ms" -> o.warmupMs = intIn(flag, v, 0, 3_600_000);
                 case "--max-backlog" -> {
                     o.maxBacklog = intIn(flag, v, 0, 10_000_000);
                     o.maxBacklogGiven = true;
@@ -179,6 +184,10 @@ final class Options {
         }
         if (o.stopFile != null && Files.exists(o.stopFile)) {
             throw new IllegalArgumentException("--stop-file " + o.stopFile + " already exists");
+        }
+        if (o.warmupMs >= o.durationSeconds * 1000) {
+            throw new IllegalArgumentException("--warmup-ms (" + o.warmupMs + ") must be below --duration ("
+                    + o.durationSeconds + " s)");
         }
         if (o.maxBacklogGiven && !o.openLoop()) {
             throw new IllegalArgumentException("--max-backlog only applies to the open loop (--rate)");
@@ -449,9 +458,23 @@ final class Stats {
         series = new IntervalSeries(intervalNanos, intervals, keepIntervalLatency);
     }
 
-    void recordOffered(long offsetNanos) {
-        offered++;
+    /** Requests offered in the generator's warm-up: counted apart from the totals, never dropped. */
+    long warmupOffered;
+    final long[] warmupOutcomes = new long[Outcome.values().length];
+
+    void recordOffered(long offsetNanos, boolean warmup) {
+        if (warmup) {
+            warmupOffered++;
+        } else {
+            offered++;
+        }
         series.recordOffered(offsetNanos);
+    }
+
+    /** A warm-up request's outcome: in the per-interval series, but not in the totals or latency. */
+    void recordWarmup(long offsetNanos, Outcome outcome, long latencyUs) {
+        warmupOutcomes[outcome.ordinal()]++;
+        series.record(offsetNanos, outcome, latencyUs);
     }
 
     void record(long offsetNanos, Outcome outcome, long latencyUs) {
@@ -470,6 +493,10 @@ final class Stats {
         series.add(other.series);
         connectionsOpened += other.connectionsOpened;
         offered += other.offered;
+        warmupOffered += other.warmupOffered;
+        for (int i = 0; i < warmupOutcomes.length; i++) {
+            warmupOutcomes[i] += other.warmupOutcomes[i];
+        }
         scheduleLag.add(other.scheduleLag);
         // Workers keep separate backlogs: their peaks may not coincide, so the sum is an upper bound.
         backlogMax += other.backlogMax;
@@ -1149,6 +1176,7 @@ final class Worker implements Runnable {
 
     private final Options options;
     private final long startNanos;
+    private final long warmupEndNanos;
     private final LoadDeadline deadline;
     private final long quota;
     private final int slots;
@@ -1167,6 +1195,7 @@ final class Worker implements Runnable {
             int maxBacklog, Stats stats, CountDownLatch done) {
         this.options = options;
         this.startNanos = startNanos;
+        this.warmupEndNanos = startNanos + options.warmupMs * 1_000_000L;
         this.deadline = deadline;
         this.slots = slots;
         this.quota = quota;
@@ -1205,8 +1234,17 @@ final class Worker implements Runnable {
         return failure;
     }
 
+    /** Records a request's outcome; requestStart is when it was offered (start or due time). */
     void record(long now, long requestStart, Outcome outcome) {
-        stats.record(now - startNanos, outcome, (now - requestStart) / 1_000);
+        if (requestStart - warmupEndNanos < 0) {
+            stats.recordWarmup(now - startNanos, outcome, (now - requestStart) / 1_000);
+        } else {
+            stats.record(now - startNanos, outcome, (now - requestStart) / 1_000);
+        }
+    }
+
+    private void recordOffered(long offeredAt) {
+        stats.recordOffered(offeredAt - startNanos, offeredAt - warmupEndNanos < 0);
     }
 
     /** A slot finished a request (or its backoff): give it the next request, if there is one. */
@@ -1215,7 +1253,7 @@ final class Worker implements Runnable {
             onSlotFreeOpenLoop(c, now);
         } else if (now - deadline.endNanos() < 0 && started < quota) {
             started++;
-            stats.recordOffered(now - startNanos);
+            recordOffered(now);
             c.startRequest(now);
         } else {
             c.closeChannel();
@@ -1246,7 +1284,7 @@ final class Worker implements Runnable {
         while (schedule.hasNext(end) && schedule.nextDue() - now <= 0) {
             long due = schedule.nextDue();
             schedule.advance();
-            stats.recordOffered(due - startNanos);
+            recordOffered(due);
             stats.scheduleLag.record((now - due) / 1_000);
             Connection c = idleSlots.pollFirst();
             if (c != null) {
@@ -1341,12 +1379,27 @@ final class Worker implements Runnable {
 
 /** Starts the workers, waits for them, merges what they saw. */
 final class Run {
+    /**
+     * The first selector, socket and lambda of a JVM cost tens of milliseconds of class loading
+     * and linking. Paid here, before the clock starts, so the open loop's first due requests do
+     * not wait for it (that wait would be counted as latency of whatever serves them).
+     */
+    private static void preloadIoClasses() throws IOException {
+        try (Selector s = Selector.open(); SocketChannel c = SocketChannel.open()) {
+            c.configureBlocking(false);
+            c.register(s, SelectionKey.OP_CONNECT);
+            s.selectNow(k -> k.attachment());
+        }
+    }
+
     private final Options options;
     long startNanos;
     long startEpochMs;
     long elapsedNanos;
     /** How long load was offered (the duration, or less when the stop file ended it). */
     long loadNanos;
+    /** The part of loadNanos after the generator's warm-up: what the totals' rates are over. */
+    long measuredNanos;
 
     Run(Options options) {
         this.options = options;
@@ -1357,7 +1410,7 @@ final class Run {
         return (int) (total / options.intervalMs + 1);
     }
 
-    Stats execute() throws InterruptedException {
+    Stats execute() throws InterruptedException, IOException {
         LoadDeadline deadline;
         long intervalNanos = options.intervalMs * 1_000_000L;
         boolean keepIntervalLatency = options.windowsFile != null || options.intervalsFile != null;
@@ -1365,6 +1418,7 @@ final class Run {
         CountDownLatch done = new CountDownLatch(n);
         List<Worker> workers = new ArrayList<>();
         List<Stats> perWorker = new ArrayList<>();
+        preloadIoClasses();
         startEpochMs = System.currentTimeMillis();
         startNanos = System.nanoTime();
         deadline = new LoadDeadline(startNanos + options.durationSeconds * 1_000_000_000L);
@@ -1390,6 +1444,7 @@ final class Run {
         }
         elapsedNanos = System.nanoTime() - startNanos;
         loadNanos = Math.min(elapsedNanos, deadline.endNanos() - startNanos);
+        measuredNanos = Math.max(1, loadNanos - options.warmupMs * 1_000_000L);
         for (Worker w : workers) {
             if (w.failure() != null) {
                 throw new IllegalStateException("worker failed", w.failure());
@@ -1447,7 +1502,7 @@ final class Report {
 
     void printSummary(PrintStream out) {
         // Throughput is over the load period only, not the tail where in-flight requests finish.
-        double loadSeconds = run.loadNanos / 1e9;
+        double loadSeconds = run.measuredNanos / 1e9;
         LatencyHistogram h = stats.latency;
         out.printf(Locale.ROOT, "loadgen: %s, %s, %d connections, %d thread(s), %ds, target %s%n",
                 options.keepAlive ? "keep-alive" : "connection-close",
@@ -1457,6 +1512,11 @@ final class Report {
                 stats.offered, stats.ok(), stats.failed(), stats.connectionsOpened);
         out.printf(Locale.ROOT, "  throughput: %.0f req/s served, %.0f req/s offered%n",
                 stats.ok() / loadSeconds, stats.offered / loadSeconds);
+        if (options.warmupMs > 0) {
+            long warmupOk = stats.warmupOutcomes[Outcome.OK.ordinal()];
+            out.printf(Locale.ROOT, "  warm-up (first %d ms, not in the totals): %d offered, %d ok, %d failed%n",
+                    options.warmupMs, stats.warmupOffered, warmupOk, stats.warmupOffered - warmupOk);
+        }
         if (options.openLoop()) {
             out.printf(Locale.ROOT, "  schedule: sent p99 %.3f ms / max %.3f ms after due; backlog peak %d of %d;"
                             + " %d idle connections closed by the server%n",
@@ -1495,10 +1555,18 @@ final class Report {
         kv(r, "start_epoch_ms", run.startEpochMs);
         kv(r, "elapsed_ms", run.elapsedNanos / 1_000_000);
         kv(r, "load_ms", run.loadNanos / 1_000_000);
+        kv(r, "measured_ms", run.measuredNanos / 1_000_000);
         kv(r, "schedule_lag_p99_us", stats.scheduleLag.percentile(0.99));
         kv(r, "schedule_lag_max_us", stats.scheduleLag.maxUs());
         kv(r, "backlog_max", stats.backlogMax);
         kv(r, "idle_closed", stats.idleClosed);
+        kv(r, "warmup_offered", stats.warmupOffered);
+        kv(r, "warmup_ok", stats.warmupOutcomes[Outcome.OK.ordinal()]);
+        long warmupFailed = 0;
+        for (Outcome o : Outcome.FAILURES) {
+            warmupFailed += stats.warmupOutcomes[o.ordinal()];
+        }
+        kv(r, "warmup_failed", warmupFailed);
         out.println(r);
     }
 

@@ -67,6 +67,10 @@ expect "rate 500/s keep-alive" "$LAST_OUT" offered=$R ok=$R failed=0 connections
   "elapsed_ms>=$(((R - 1) * 1000 / 500))"
 run_case rate-close close 500 --rate 500
 expect "rate 500/s close" "$LAST_OUT" offered=500 ok=500 failed=0 connections_opened=500
+# A generator warm-up splits by offer time: due times k/500 s below 1 s are the first 500.
+run_case rate-warmup keepalive $R --rate 500 --warmup-ms 1000
+expect "rate 500/s, 1 s generator warm-up counted apart" "$LAST_OUT" warmup_offered=500 warmup_ok=500 \
+  warmup_failed=0 offered=500 ok=500 failed=0
 # Two selector threads over four connections share one timetable: still exactly R offered.
 run_case rate-threads keepalive $R --rate 1000 --threads 2 --connections 4
 expect "rate 1000/s, 2 threads" "$LAST_OUT" offered=$R ok=$R failed=0 "elapsed_ms>=$(((R - 1) * 1000 / 1000))"

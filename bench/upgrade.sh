@@ -235,14 +235,15 @@ report_upgrades() {
   if [ -n "$offered_rate" ]; then
     say "steady state: $srps req/s served of $soff offered, p99 $(ms "$sp99") ms (from due time), max $(ms "$(wfield "$out" steady max_us)") ms," \
       "failed $(wfield "$out" steady failed); worst 100 ms bucket $(pct "$smin" "$soff") below the offered rate (noise floor for the dip columns)"
-    say "$(printf '%3s %8s %8s %7s %10s %10s %10s %9s %12s %9s  %s' '#' 'ready_s' 'done_s' 'failed' 'dip_worst' 'dip_mean' 'dip_steady' 'max_ms' 'p99_after_ms' 'p99_ratio' 'failure kinds')"
+    say "generator's own lateness in the steady state: up to $(ms "$(wfield "$out" steady schedule_lag_max_us)") ms (gen_lag_ms below: the same in each dip window)"
+    say "$(printf '%3s %8s %8s %7s %10s %10s %10s %9s %10s %12s %9s  %s' '#' 'ready_s' 'done_s' 'failed' 'dip_worst' 'dip_mean' 'dip_steady' 'max_ms' 'gen_lag_ms' 'p99_after_ms' 'p99_ratio' 'failure kinds')"
   else
     say "steady state: $srps req/s, p99 $(ms "$sp99") ms, failed $(wfield "$out" steady failed);" \
       "worst 100 ms bucket $(pct "$smin" "$srps") below the mean (noise floor for the dip columns)"
     say "$(printf '%3s %8s %8s %7s %10s %10s %12s %9s  %s' '#' 'ready_s' 'done_s' 'failed' 'dip_worst' 'dip_mean' 'p99_after_ms' 'p99_ratio' 'failure kinds')"
   fi
   local total_failed=0 max_failed=0 worst_dip="" worst_mean="" worst_ratio="" f kinds key v dipw dipm dips p99a rat
-  local good=0 ready_s done_s after_intervals maxw
+  local good=0 ready_s done_s after_intervals maxw lagw
   for ((k = 1; k <= n; k++)); do
     f="$(wfield "$out" "u${k}_all" failed)"; f="${f:-0}"
     kinds=""
@@ -257,6 +258,7 @@ report_upgrades() {
       dipm="$(pct "$(wfield "$out" "u${k}_dip" ok)" "$(wfield "$out" "u${k}_dip" offered)")"
       dips="$(pct "$(wfield "$out" "u${k}_dip" rps)" "$srps")"
       maxw="$(ms "$(wfield "$out" "u${k}_dip" max_us)")"
+      lagw="$(ms "$(wfield "$out" "u${k}_dip" schedule_lag_max_us)")"
     else
       dipw="$(pct "$(wfield "$out" "u${k}_dip" min_interval_rps)" "$srps")"
       dipm="$(pct "$(wfield "$out" "u${k}_dip" rps)" "$srps")"
@@ -278,8 +280,8 @@ report_upgrades() {
       done_s="$(secs $((${dones[$((k - 1))]} - ${starts[$((k - 1))]})))"
     fi
     if [ -n "$offered_rate" ]; then
-      say "$(printf '%3d %8s %8s %7s %10s %10s %10s %9s %12s %9s %s' "$k" "$ready_s" "$done_s" \
-        "$f" "$dipw" "$dipm" "$dips" "$maxw" "$([ -n "$p99a" ] && ms "$p99a" || echo n/a)" "$rat" "${kinds# }")"
+      say "$(printf '%3d %8s %8s %7s %10s %10s %10s %9s %10s %12s %9s %s' "$k" "$ready_s" "$done_s" \
+        "$f" "$dipw" "$dipm" "$dips" "$maxw" "$lagw" "$([ -n "$p99a" ] && ms "$p99a" || echo n/a)" "$rat" "${kinds# }")"
     else
       say "$(printf '%3d %8s %8s %7s %10s %10s %12s %9s %s' "$k" "$ready_s" "$done_s" \
         "$f" "$dipw" "$dipm" "$([ -n "$p99a" ] && ms "$p99a" || echo n/a)" "$rat" "${kinds# }")"

@@ -373,12 +373,15 @@ final class IntervalSeries {
     final long[][] outcomes;
     /** Requests offered per interval, by due time (open loop) or start time (closed loop). */
     final long[] offered;
+    /** Open loop: the generator's worst lateness per interval (by due time), microseconds. */
+    final long[] scheduleLagMaxUs;
     final LatencyHistogram[] latency;
 
     IntervalSeries(long intervalNanos, int intervals, boolean keepLatency) {
         this.intervalNanos = intervalNanos;
         this.outcomes = new long[Outcome.values().length][intervals];
         this.offered = new long[intervals];
+        this.scheduleLagMaxUs = new long[intervals];
         this.latency = keepLatency ? new LatencyHistogram[intervals] : null;
     }
 
@@ -392,6 +395,11 @@ final class IntervalSeries {
 
     void recordOffered(long offsetNanos) {
         offered[indexOf(offsetNanos)]++;
+    }
+
+    void recordScheduleLag(long offsetNanos, long lagUs) {
+        int i = indexOf(offsetNanos);
+        scheduleLagMaxUs[i] = Math.max(scheduleLagMaxUs[i], lagUs);
     }
 
     void record(long offsetNanos, Outcome outcome, long latencyUs) {
@@ -409,6 +417,7 @@ final class IntervalSeries {
     void add(IntervalSeries other) {
         for (int i = 0; i < size(); i++) {
             offered[i] += other.offered[i];
+            scheduleLagMaxUs[i] = Math.max(scheduleLagMaxUs[i], other.scheduleLagMaxUs[i]);
         }
         for (int k = 0; k < outcomes.length; k++) {
             for (int i = 0; i < size(); i++) {
@@ -1286,6 +1295,7 @@ final class Worker implements Runnable {
             schedule.advance();
             recordOffered(due);
             stats.scheduleLag.record((now - due) / 1_000);
+            stats.series.recordScheduleLag(due - startNanos, (now - due) / 1_000);
             Connection c = idleSlots.pollFirst();
             if (c != null) {
                 c.startRequest(due);
@@ -1619,11 +1629,13 @@ final class Report {
         long offered = 0;
         long[] failed = new long[Outcome.values().length];
         long minOk = Long.MAX_VALUE;
+        long lagMaxUs = 0;
         long maxOk = 0;
         LatencyHistogram h = new LatencyHistogram();
         for (int i = lo; i < hi; i++) {
             ok += s.ok(i);
             offered += s.offered[i];
+            lagMaxUs = Math.max(lagMaxUs, s.scheduleLagMaxUs[i]);
             minOk = Math.min(minOk, s.ok(i));
             maxOk = Math.max(maxOk, s.ok(i));
             for (Outcome o : Outcome.FAILURES) {
@@ -1655,6 +1667,7 @@ final class Report {
         kv(r, "p50_us", h.percentile(0.50));
         kv(r, "p99_us", h.percentile(0.99));
         kv(r, "max_us", h.maxUs());
+        kv(r, "schedule_lag_max_us", lagMaxUs);
         out.println(r);
     }
 

@@ -4,8 +4,9 @@
 # For each upgrade: failed requests, throughput dip around it, p99 in the 10 s after it vs the
 # steady state. The load is closed-loop by default (every connection sends again as soon as it is
 # answered: the proxy's core is always saturated); --rate / --load-fraction offer a fixed rate
-# instead (open loop: what an upgrade does to traffic at a given load, latency from the due time). Runs Zentinel (`zentinel upgrade`), nginx (USR2/WINCH/QUIT) and HAProxy
-# (master-worker reload, SIGUSR2), each when available. See docs/benchmark.md.
+# instead (open loop: what an upgrade does to traffic at a given load, latency from the due time).
+# Runs Zentinel (`zentinel upgrade`), nginx (USR2/WINCH/QUIT) and HAProxy (master-worker reload,
+# SIGUSR2), each when available. See docs/benchmark.md.
 set -euo pipefail
 
 usage() {

@@ -456,7 +456,7 @@ final class Stats {
     final IntervalSeries series;
     long connectionsOpened;
     long offered;
-    /** Open loop: how late the generator noticed a request was due (its own scheduling error). */
+    /** Open loop: how late the generator noticed a request was due (its own scheduling error), after the warm-up. */
     final LatencyHistogram scheduleLag = new LatencyHistogram();
     /** Open loop: the most due requests that waited for a connection at once. */
     long backlogMax;
@@ -1294,7 +1294,9 @@ final class Worker implements Runnable {
             long due = schedule.nextDue();
             schedule.advance();
             recordOffered(due);
-            stats.scheduleLag.record((now - due) / 1_000);
+            if (due - warmupEndNanos >= 0) {
+                stats.scheduleLag.record((now - due) / 1_000);
+            }
             stats.series.recordScheduleLag(due - startNanos, (now - due) / 1_000);
             Connection c = idleSlots.pollFirst();
             if (c != null) {

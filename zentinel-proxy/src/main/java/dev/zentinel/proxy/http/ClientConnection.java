@@ -4,6 +4,7 @@ import dev.zentinel.proxy.accesslog.AccessRecord;
 import dev.zentinel.proxy.balance.Target;
 import dev.zentinel.proxy.config.RouteConfig;
 import dev.zentinel.proxy.routing.HeaderLookup;
+import dev.zentinel.proxy.upstream.DeadlineTimer;
 import dev.zentinel.proxy.upstream.TargetPool;
 import dev.zentinel.proxy.upstream.UpstreamConnection;
 import dev.zentinel.proxy.upstream.UpstreamExchange;
@@ -33,7 +34,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -70,7 +70,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     private final long maxBodyBytes;
     private final int maxPipelined;
     private final ChannelFutureListener onConnect = this::onConnectComplete;
-    private final Runnable onTimer = this::onTimer;
+    private final DeadlineTimer timer = new DeadlineTimer(this::onTimer);
 
     private ServerHttpCodec codec;
     private ChannelHandlerContext ctx;
@@ -86,8 +86,6 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     private long lingerDeadlineNanos;
     private boolean flushClient;
     private boolean flushUpstream;
-    private ScheduledFuture<?> timer;
-    private long timerDueNanos;
 
     // Pipelined requests read while an earlier one is being answered.
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
@@ -110,6 +108,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     private boolean responseComplete;
     private boolean discardBody;
     private boolean closeAfterResponse;
+    /** The client itself asked for the connection to end after this request (RFC 9112 9.6). */
+    private boolean clientClosing;
     private boolean retried;
     private long startNanos;
     private long startMillis;
@@ -228,7 +228,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancelTimer();
+        timer.cancel();
         if (phase == Phase.EXCHANGE) {
             abortUpstream();
             if (!responseStarted) {
@@ -330,6 +330,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         failedTarget = null;
         earlierFailedTarget = null;
         closeAfterResponse = lastAccepted || (draining && queuedRequests == 0);
+        clientClosing = false;
         lastAccepted = false;
         if (requestComplete) {
             // Only the decoder's "invalid message" placeholder arrives as a full request.
@@ -344,6 +345,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         HttpHeaders headers = req.headers();
         if (!isKeepAlive(req)) {
             closeAfterResponse = true;
+            clientClosing = true;
         }
         long contentLength = HttpUtil.getContentLength(req, -1L);
         hasBody = contentLength > 0 || RequestValidator.isChunked(req);
@@ -792,12 +794,24 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
      * and discarding until the client closes or {@link #LINGER_NANOS} passed. Closing outright
      * with unread request bytes in the socket would reset the connection and could discard the
      * response before the client read it.
+     *
+     * <p>Except when the client itself asked to close, its request was read to the end and nothing
+     * else arrived: such a client must not send anything more (RFC 9112 9.6), so there is nothing a
+     * lingering read could protect, and the connection is closed as soon as the response is
+     * flushed (as nginx and HAProxy do). That saves the half-close, one more wake-up and read for
+     * the client's FIN, and a linger timer per connection, which is most of the close-mode cost.
      */
     private void startClosing() {
+        boolean nothingMoreToRead = clientClosing && requestComplete && !dropFurther && queue.isEmpty()
+                && !codec.hasBufferedBytes();
         phase = Phase.CLOSING;
         releaseQueue();
-        lingerDeadlineNanos = System.nanoTime() + LINGER_NANOS;
         flushClient = false;
+        if (nothingMoreToRead) {
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        lingerDeadlineNanos = System.nanoTime() + LINGER_NANOS;
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
             Channel ch = ctx.channel();
             if (!written.isSuccess() || !(ch instanceof DuplexChannel) || !ch.isActive()) {
@@ -813,7 +827,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
                 // and later writes behave as before (a write fails and closes the channel).
                 try {
                     ((Socket) ((UnixChannel) ch).fd()).shutdown(false, true);
-                } catch (IOException e) {
+                } catch (IOException | RuntimeException e) {
+                    // Also NotYetConnectedException (ENOTCONN): the client reset the connection meanwhile.
                     ch.close();
                     return;
                 }
@@ -885,25 +900,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     // ---------------------------------------------------------------- timers
 
     private void armTimer(long dueNanos) {
-        if (timer != null) {
-            if (timerDueNanos - dueNanos <= 0) {
-                return; // the pending check fires early enough and re-arms itself
-            }
-            timer.cancel(false);
-        }
-        timerDueNanos = dueNanos;
-        timer = ctx.executor().schedule(onTimer, Math.max(0, dueNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-    }
-
-    private void cancelTimer() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        timer.armBy(ctx.executor(), dueNanos);
     }
 
     private void onTimer() {
-        timer = null;
+        timer.fired();
         if (!ctx.channel().isActive()) {
             return;
         }
@@ -957,6 +958,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         headRequest = false;
         http10 = false;
         requestComplete = true;
+        clientClosing = false;
         bytesIn = 0;
         respondLocal(px.errors().get(408), true);
     }

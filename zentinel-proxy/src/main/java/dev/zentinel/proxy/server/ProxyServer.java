@@ -140,7 +140,9 @@ public final class ProxyServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, listener.backlog())
                 .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.TCP_NODELAY, true)
+                // No TCP_NODELAY here: Netty's socket channel configs (epoll, kqueue, NIO) already set
+                // it on every accepted socket, so a child option would be a second setsockopt per
+                // connection. ProxyServerLifecycleTest checks that it stays on.
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childHandler(new ClientChannelInitializer(gates.get(listener.name()), context, metrics, registry));
     }
@@ -249,6 +251,11 @@ public final class ProxyServer implements AutoCloseable {
 
     public int activeConnections() {
         return registry.size();
+    }
+
+    /** The client connections open right now (for tests in this package). */
+    List<ClientConnection> clientConnections() {
+        return registry.snapshot();
     }
 
     public Map<String, Integer> activeConnectionsByListener() {

@@ -10,8 +10,6 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One keep-alive HTTP/1.1 connection to an upstream target, either bound to a client's
@@ -42,9 +40,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     private boolean paused;
     private long lastReadNanos;
     private long idleSinceNanos;
-    private ScheduledFuture<?> timer;
-    private long timerDueNanos;
-    private final Runnable onTimer = this::onTimer;
+    private final DeadlineTimer timer = new DeadlineTimer(this::onTimer);
 
     UpstreamConnection(TargetPool pool) {
         this.pool = pool;
@@ -262,7 +258,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancelTimer();
+        timer.cancel();
         if (idle) {
             idle = false;
             pool.remove(this);
@@ -289,25 +285,11 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void armTimer(long dueNanos) {
-        if (timer != null) {
-            if (timerDueNanos <= dueNanos) {
-                return; // the pending check fires early enough and re-arms itself
-            }
-            timer.cancel(false);
-        }
-        timerDueNanos = dueNanos;
-        timer = ctx.executor().schedule(onTimer, Math.max(0, dueNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-    }
-
-    private void cancelTimer() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        timer.armBy(ctx.executor(), dueNanos);
     }
 
     private void onTimer() {
-        timer = null;
+        timer.fired();
         long now = System.nanoTime();
         if (exchange != null) {
             if (readTimerActive && !paused) {

@@ -78,4 +78,38 @@ class PipeliningTest {
             assertThat(client.closedByPeer()).isTrue();
         }
     }
+
+    @Test
+    void aClientAskingToCloseGetsItsWholeResponseThenEndOfStream() throws Exception {
+        try (RawClient client = proxy.client()) {
+            // Larger than a socket buffer: the close must wait for the flush to finish.
+            client.send("GET /download?bytes=3000000 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+            RawResponse r = client.read();
+            assertThat(r.body()).hasSize(3_000_000);
+            assertThat(r.closes()).isTrue();
+            assertThat(client.closedByPeer()).isTrue();
+        }
+    }
+
+    @Test
+    void bytesAfterARequestAskingToCloseDoNotCutItsResponse() throws Exception {
+        try (RawClient client = proxy.client()) {
+            client.send("GET /echo?first HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+                    + "GET /echo?second HTTP/1.1\r\nHost: t\r\n\r\n");
+            RawResponse r = client.read();
+            assertThat(r.text()).contains("uri: /echo?first\n");
+            assertThat(r.closes()).isTrue();
+            // The second request is not answered: the connection ends after the first response.
+            assertThat(client.closedByPeer()).isTrue();
+        }
+    }
+
+    @Test
+    void anHttp10ClientWithoutKeepAliveGetsItsResponseThenEndOfStream() throws Exception {
+        try (RawClient client = proxy.client()) {
+            client.send("GET /echo?old HTTP/1.0\r\n\r\n");
+            assertThat(new String(client.readToEnd(), java.nio.charset.StandardCharsets.ISO_8859_1))
+                    .startsWith("HTTP/1.1 200").contains("uri: /echo?old\n");
+        }
+    }
 }

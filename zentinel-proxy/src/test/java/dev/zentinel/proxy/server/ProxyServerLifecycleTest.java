@@ -103,4 +103,19 @@ class ProxyServerLifecycleTest {
         assertThat(client.closedByPeer()).isTrue();
         client.close();
     }
+
+    @Test
+    void acceptedConnectionsHaveNoDelayAndKeepAliveOn() throws Exception {
+        newServer(TestConfigs.builder().listener("http").respondRoute("r", "/", 200, "ok").build())
+                .start(ListenerOpener.binding()).get(10, TimeUnit.SECONDS);
+        int port = ((InetSocketAddress) server.listeners().get("http").localAddress()).getPort();
+        try (RawClient client = new RawClient(port)) {
+            assertThat(client.get("/").text()).isEqualTo("ok");
+            var connections = server.clientConnections();
+            assertThat(connections).hasSize(1);
+            var config = connections.get(0).channel().config();
+            assertThat(config.getOption(io.netty.channel.ChannelOption.TCP_NODELAY)).isTrue();
+            assertThat(config.getOption(io.netty.channel.ChannelOption.SO_KEEPALIVE)).isTrue();
+        }
+    }
 }

@@ -184,7 +184,10 @@ public final class InstanceRunner {
                 sockets, controlGroup, protocol);
     }
 
+    /** Warms up (in the background, when so started), comes to the foreground, then accepts. */
     private void openListeners(ProxyInstance proxy) throws StartupException {
+        step("warming up", () -> proxy.warmUp(settings.startStepTimeout()));
+        ForegroundPriority.restoreIfRequested(System.getenv());
         step("opening listeners", () -> proxy.openListeners(launch, settings.startStepTimeout()));
     }
 

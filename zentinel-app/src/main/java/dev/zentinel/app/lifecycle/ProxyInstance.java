@@ -7,6 +7,7 @@ import dev.zentinel.proxy.config.ProxyConfig;
 import dev.zentinel.proxy.metrics.ProxyMetrics;
 import dev.zentinel.proxy.server.DrainResult;
 import dev.zentinel.proxy.server.ProxyServer;
+import dev.zentinel.proxy.server.WarmUpReport;
 import dev.zentinel.proxy.server.Transport;
 import io.netty.channel.ServerChannel;
 import java.net.InetSocketAddress;
@@ -62,17 +63,21 @@ public final class ProxyInstance implements AutoCloseable {
     }
 
     /**
-     * Warms the pipeline up, then opens the listeners (bound or adopted, as {@code launch} says):
-     * the JIT has compiled the hot path before the first client connection is accepted. Blocks,
-     * bounded by {@code timeout} per step.
+     * Drives requests through this instance's own pipeline so the JIT has compiled the hot path
+     * before the first client connection is accepted. Blocks, bounded by the warm-up budget plus
+     * {@code timeout}.
      */
-    public void openListeners(Launch launch, Duration timeout) throws Exception {
+    public void warmUp(Duration timeout) throws Exception {
         Stopwatch warmUp = Stopwatch.start();
         Duration warmUpBudget = config.upgrade().warmupTimeout();
         // The warm-up bounds itself by its budget; the extra wait only covers a warm-up that misbehaves.
-        server.warmUp(config.upgrade().warmupRequests(), warmUpBudget)
+        WarmUpReport report = server.warmUp(config.upgrade().warmupRequests(), warmUpBudget)
                 .get(warmUpBudget.plus(timeout).toMillis(), TimeUnit.MILLISECONDS);
-        log.info("warm-up done in {} ms ({} requests at most)", warmUp.millis(), config.upgrade().warmupRequests());
+        log.info("warm-up done in {} ms: {}", warmUp.millis(), report);
+    }
+
+    /** Opens the listeners (bound or adopted, as {@code launch} says). Blocks, bounded by {@code timeout}. */
+    public void openListeners(Launch launch, Duration timeout) throws Exception {
         Stopwatch listeners = Stopwatch.start();
         server.start(launch.listenerOpener()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         log.info("listeners open in {} ms ({} transport): {}", listeners.millis(), transport.name(),

@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * The command line and environment that start a successor: the same {@code run} arguments this
  * process got, run through the launcher resolved at upgrade time (a symlinked installation that
- * was switched to a new version is followed), told where the handoff socket is.
+ * was switched to a new version is followed), told where the handoff socket is and, when it
+ * starts in the background, which niceness to return to.
  */
 public record SuccessorCommand(List<String> command, Map<String, String> environment) {
 
@@ -22,7 +23,8 @@ public record SuccessorCommand(List<String> command, Map<String, String> environ
     public static final String JAVA_HOME_ENV = "ZENTINEL_JAVA_HOME";
 
     public static SuccessorCommand build(UpgradeRequest request, Optional<Path> defaultLauncher,
-            List<String> runArguments, Path handoffSocket) throws UpgradeFailedException {
+            List<String> runArguments, Path handoffSocket, Optional<BackgroundStart> background)
+            throws UpgradeFailedException {
         Path launcher = request.launcher().or(() -> defaultLauncher).orElseThrow(() -> new UpgradeFailedException(
                 "this process was not started by the zentinel launcher; name one with --exec"));
         Path resolved;
@@ -44,6 +46,10 @@ public record SuccessorCommand(List<String> command, Map<String, String> environ
             env.put(JAVA_HOME_ENV, javaHome.toString());
         }
         List<String> command = new ArrayList<>();
+        background.ifPresent(b -> {
+            command.addAll(b.prefix());
+            env.put(BackgroundStart.RESTORE_NICE_ENV, Integer.toString(b.restoreNice()));
+        });
         command.add(resolved.toString());
         command.addAll(runArguments);
         return new SuccessorCommand(List.copyOf(command), Map.copyOf(env));

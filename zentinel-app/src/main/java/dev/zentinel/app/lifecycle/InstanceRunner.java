@@ -78,6 +78,8 @@ public final class InstanceRunner {
     private final Handover handover = new Handover();
     private volatile Started started;
     private volatile ServiceNotifications notifications;
+    /** Present while this process, a successor started in the background, still runs niced. */
+    private final Optional<BackgroundStartup> background;
 
     /**
      * @param runArguments the {@code run} command line, given again to a successor at upgrade
@@ -90,6 +92,7 @@ public final class InstanceRunner {
         this.settings = settings;
         this.runArguments = List.copyOf(runArguments);
         this.launcher = launcher;
+        this.background = BackgroundStartup.fromEnvironment(System.getenv(), CurrentProcess.age());
         this.status = new StatusReport(protocol.mapper(), self.pid(), ZentinelVersion.get(), launch.generation(),
                 Instant.now(), state, draining);
     }
@@ -113,6 +116,7 @@ public final class InstanceRunner {
         } catch (StartupException | RuntimeException e) {
             launch.predecessor().ifPresent(p -> p.fail(Failures.describe(e)));
             state.transition(InstanceState.STARTING, InstanceState.STOPPED);
+            background.ifPresent(BackgroundStartup::close);
             notifications.close();
             shutdown(controlGroup);
             throw e;
@@ -187,7 +191,7 @@ public final class InstanceRunner {
     /** Warms up (in the background, when so started), comes to the foreground, then accepts. */
     private void openListeners(ProxyInstance proxy) throws StartupException {
         step("warming up", () -> proxy.warmUp(settings.startStepTimeout()));
-        ForegroundPriority.restoreIfRequested(System.getenv());
+        background.ifPresent(b -> b.foreground("warmed up"));
         step("opening listeners", () -> proxy.openListeners(launch, settings.startStepTimeout()));
     }
 

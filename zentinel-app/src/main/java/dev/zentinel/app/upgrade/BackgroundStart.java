@@ -3,7 +3,9 @@ package dev.zentinel.app.upgrade;
 import dev.zentinel.app.runtime.Niceness;
 import dev.zentinel.app.runtime.SystemCommand;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.slf4j.Logger;
@@ -17,12 +19,17 @@ import org.slf4j.LoggerFactory;
  * successor stuck in the background would serve at the wrong priority.
  *
  * @param prefix      the command that runs the launcher niced ({@code nice -n N})
- * @param restoreNice the niceness the successor returns to before READY
+ * @param restoreNice     the niceness the successor returns to before READY
+ * @param foregroundAfter when the successor returns to it even if it has not warmed up yet: half
+ *                        the readiness timeout, so that a machine without idle CPU delays the
+ *                        upgrade but does not fail it
  */
-public record BackgroundStart(List<String> prefix, int restoreNice) {
+public record BackgroundStart(List<String> prefix, int restoreNice, Duration foregroundAfter) {
 
     /** Tells the successor which niceness to return to once it has warmed up. */
     public static final String RESTORE_NICE_ENV = "ZENTINEL_RESTORE_NICE";
+    /** Milliseconds after its spawn at which the successor returns to the foreground even if not warmed up. */
+    public static final String FOREGROUND_AFTER_ENV = "ZENTINEL_FOREGROUND_AFTER_MS";
 
     private static final Logger log = LoggerFactory.getLogger(BackgroundStart.class);
 
@@ -31,7 +38,7 @@ public record BackgroundStart(List<String> prefix, int restoreNice) {
     }
 
     /** The plan for a successor niced by {@code increment} (0 = start it at this process's priority). */
-    public static Optional<BackgroundStart> plan(int increment, Niceness niceness) {
+    public static Optional<BackgroundStart> plan(int increment, Duration readinessTimeout, Niceness niceness) {
         if (increment <= 0) {
             return Optional.empty();
         }
@@ -53,6 +60,12 @@ public record BackgroundStart(List<String> prefix, int restoreNice) {
             return Optional.empty();
         }
         return Optional.of(new BackgroundStart(List.of(nice.get().toString(), "-n", Integer.toString(increment)),
-                current.getAsInt()));
+                current.getAsInt(), readinessTimeout.dividedBy(2)));
+    }
+
+    /** What the successor must be told. */
+    public Map<String, String> environment() {
+        return Map.of(RESTORE_NICE_ENV, Integer.toString(restoreNice),
+                FOREGROUND_AFTER_ENV, Long.toString(foregroundAfter.toMillis()));
     }
 }

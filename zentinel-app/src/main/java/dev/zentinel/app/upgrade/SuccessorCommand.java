@@ -48,7 +48,7 @@ public record SuccessorCommand(List<String> command, Map<String, String> environ
         List<String> command = new ArrayList<>();
         background.ifPresent(b -> {
             command.addAll(b.prefix());
-            env.put(BackgroundStart.RESTORE_NICE_ENV, Integer.toString(b.restoreNice()));
+            env.putAll(b.environment());
         });
         command.add(resolved.toString());
         command.addAll(runArguments);

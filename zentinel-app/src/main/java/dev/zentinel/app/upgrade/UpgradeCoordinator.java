@@ -70,7 +70,7 @@ public final class UpgradeCoordinator implements HandoffAcceptor {
             SuccessorCommand command;
             try {
                 command = SuccessorCommand.build(request, defaultLauncher, runArguments, handoffSocket,
-                        BackgroundStart.plan(successorNice, Niceness.ofThisProcess()));
+                        BackgroundStart.plan(successorNice, readinessTimeout, Niceness.ofThisProcess()));
                 begin();
             } catch (UpgradeFailedException e) {
                 metrics.refused();

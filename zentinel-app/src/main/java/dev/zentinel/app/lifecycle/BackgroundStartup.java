@@ -13,12 +13,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The successor's side of {@link BackgroundStart}: it runs niced until it has warmed up, then
  * returns to its predecessor's niceness before it accepts a connection. A machine with no idle
- * CPU would starve a niced start-up, so once the predecessor's deadline (half its readiness
+ * CPU would starve a niced start-up, so once the predecessor's deadline (3/5 of its readiness
  * timeout, counted from the spawn) has passed it returns anyway: a busy machine slows an upgrade
  * down but does not make it fail. Returning to the foreground happens once, whichever comes
  * first; a successor that cannot return serves anyway and says so.
  */
-final class BackgroundStartup implements AutoCloseable {
+public final class BackgroundStartup implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BackgroundStartup.class);
 
@@ -41,7 +41,7 @@ final class BackgroundStartup implements AutoCloseable {
      * Present when this process was started in the background; the deadline counts from
      * {@code sinceSpawn}, the time this process has already lived.
      */
-    static Optional<BackgroundStartup> fromEnvironment(Map<String, String> environment, Duration sinceSpawn) {
+    public static Optional<BackgroundStartup> fromEnvironment(Map<String, String> environment, Duration sinceSpawn) {
         Optional<Integer> target = integer(environment.get(BackgroundStart.RESTORE_NICE_ENV))
                 .filter(n -> n >= -20 && n <= 19);
         if (target.isEmpty()) {
@@ -86,6 +86,7 @@ final class BackgroundStartup implements AutoCloseable {
         }
     }
 
+    /** Stops the deadline timer (the niceness stays as it is). */
     @Override
     public void close() {
         timer.shutdownNow();

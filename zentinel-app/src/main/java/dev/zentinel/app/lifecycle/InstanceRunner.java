@@ -23,6 +23,7 @@ import dev.zentinel.app.upgrade.UpgradeRequests;
 import dev.zentinel.app.upgrade.UpgradeFailedException;
 import dev.zentinel.app.upgrade.UpgradeRequest;
 import dev.zentinel.app.upgrade.UpgradeResult;
+import dev.zentinel.app.upgrade.SuccessorCommand;
 import dev.zentinel.app.upgrade.UpgradeService;
 import dev.zentinel.handoff.HandoffOffer;
 import dev.zentinel.handoff.InheritedListener;
@@ -84,15 +85,16 @@ public final class InstanceRunner {
     /**
      * @param runArguments the {@code run} command line, given again to a successor at upgrade
      * @param launcher     the launcher that started this process (empty when not started by one)
+     * @param background   present when this process was started niced by its predecessor
      */
     public InstanceRunner(ProxyConfig config, Launch launch, RunSettings settings, List<String> runArguments,
-            Optional<Path> launcher) {
+            Optional<Path> launcher, Optional<BackgroundStartup> background) {
         this.config = config;
         this.launch = launch;
         this.settings = settings;
         this.runArguments = List.copyOf(runArguments);
         this.launcher = launcher;
-        this.background = BackgroundStartup.fromEnvironment(System.getenv(), CurrentProcess.age());
+        this.background = background;
         this.status = new StatusReport(protocol.mapper(), self.pid(), ZentinelVersion.get(), launch.generation(),
                 Instant.now(), state, draining);
     }
@@ -190,9 +192,27 @@ public final class InstanceRunner {
 
     /** Warms up (in the background, when so started), comes to the foreground, then accepts. */
     private void openListeners(ProxyInstance proxy) throws StartupException {
-        step("warming up", () -> proxy.warmUp(settings.startStepTimeout()));
+        step("warming up", () -> proxy.warmUp(settings.startStepTimeout(), readyBy(System.getenv())));
         background.ifPresent(b -> b.foreground("warmed up"));
         step("opening listeners", () -> proxy.openListeners(launch, settings.startStepTimeout()));
+    }
+
+    /**
+     * When the predecessor stops waiting for READY (it told us how long, counted from our spawn):
+     * the warm-up is cut short to fit, since a less warm successor beats a killed one.
+     */
+    static Optional<Instant> readyBy(Map<String, String> environment) {
+        String within = environment.get(SuccessorCommand.READY_WITHIN_ENV);
+        if (within == null || within.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            long millis = Long.parseLong(within.trim());
+            return millis > 0 ? Optional.of(Instant.now().minus(CurrentProcess.age()).plusMillis(millis))
+                    : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     private void startAdmin(ProxyInstance proxy) throws StartupException {

@@ -12,6 +12,7 @@ import dev.zentinel.proxy.server.Transport;
 import io.netty.channel.ServerChannel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * socket, the runtime directory or signals.
  */
 public final class ProxyInstance implements AutoCloseable {
+
+    /** Time kept after the warm-up for opening listeners and the READY exchange. */
+    static final Duration READY_RESERVE = Duration.ofSeconds(3);
 
     private static final Logger log = LoggerFactory.getLogger(ProxyInstance.class);
 
@@ -64,14 +68,23 @@ public final class ProxyInstance implements AutoCloseable {
 
     /**
      * Drives requests through this instance's own pipeline so the JIT has compiled the hot path
-     * before the first client connection is accepted. Blocks, bounded by the warm-up budget plus
-     * {@code timeout}.
+     * before the first client connection is accepted. Blocks, bounded by the warm-up budget
+     * (shortened to end {@code READY_RESERVE} before {@code readyBy}) plus {@code timeout}.
      */
-    public void warmUp(Duration timeout) throws Exception {
+    public void warmUp(Duration timeout, Optional<Instant> readyBy) throws Exception {
         Stopwatch warmUp = Stopwatch.start();
         Duration warmUpBudget = config.upgrade().warmupTimeout();
+        if (readyBy.isPresent()) {
+            Duration left = Duration.between(Instant.now(), readyBy.get()).minus(READY_RESERVE);
+            if (left.compareTo(warmUpBudget) < 0) {
+                warmUpBudget = left.isNegative() ? Duration.ZERO : left;
+                log.info("warm-up budget cut to {} ms to be ready before the predecessor stops waiting",
+                        warmUpBudget.toMillis());
+            }
+        }
         // The warm-up bounds itself by its budget; the extra wait only covers a warm-up that misbehaves.
-        WarmUpReport report = server.warmUp(config.upgrade().warmupRequests(), warmUpBudget)
+        int requests = warmUpBudget.isZero() ? 0 : config.upgrade().warmupRequests();
+        WarmUpReport report = server.warmUp(requests, warmUpBudget)
                 .get(warmUpBudget.plus(timeout).toMillis(), TimeUnit.MILLISECONDS);
         log.info("warm-up done in {} ms: {}", warmUp.millis(), report);
     }

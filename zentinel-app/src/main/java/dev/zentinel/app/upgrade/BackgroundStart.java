@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  *
  * @param prefix      the command that runs the launcher niced ({@code nice -n N})
  * @param restoreNice     the niceness the successor returns to before READY
- * @param foregroundAfter when the successor returns to it even if it has not warmed up yet: half
- *                        the readiness timeout, so that a machine without idle CPU delays the
+ * @param foregroundAfter when the successor returns to it even if it has not warmed up yet (3/5
+ *                        of the readiness timeout), so that a machine without idle CPU delays the
  *                        upgrade but does not fail it
  */
 public record BackgroundStart(List<String> prefix, int restoreNice, Duration foregroundAfter) {
@@ -60,7 +60,7 @@ public record BackgroundStart(List<String> prefix, int restoreNice, Duration for
             return Optional.empty();
         }
         return Optional.of(new BackgroundStart(List.of(nice.get().toString(), "-n", Integer.toString(increment)),
-                current.getAsInt(), readinessTimeout.dividedBy(2)));
+                current.getAsInt(), readinessTimeout.multipliedBy(3).dividedBy(5)));
     }
 
     /** What the successor must be told. */

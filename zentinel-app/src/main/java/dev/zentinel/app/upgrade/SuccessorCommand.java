@@ -3,6 +3,7 @@ package dev.zentinel.app.upgrade;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,12 +20,17 @@ public record SuccessorCommand(List<String> command, Map<String, String> environ
 
     /** Tells a starting process to take its listeners and state from the socket at this path. */
     public static final String HANDOFF_SOCKET_ENV = "ZENTINEL_HANDOFF_SOCKET";
+    /**
+     * How long, in ms from its spawn, the predecessor waits for READY: the successor fits its
+     * warm-up into that time rather than be killed for overrunning it.
+     */
+    public static final String READY_WITHIN_ENV = "ZENTINEL_READY_WITHIN_MS";
     /** The launcher reads this to choose the JVM. */
     public static final String JAVA_HOME_ENV = "ZENTINEL_JAVA_HOME";
 
     public static SuccessorCommand build(UpgradeRequest request, Optional<Path> defaultLauncher,
-            List<String> runArguments, Path handoffSocket, Optional<BackgroundStart> background)
-            throws UpgradeFailedException {
+            List<String> runArguments, Path handoffSocket, Duration readinessTimeout,
+            Optional<BackgroundStart> background) throws UpgradeFailedException {
         Path launcher = request.launcher().or(() -> defaultLauncher).orElseThrow(() -> new UpgradeFailedException(
                 "this process was not started by the zentinel launcher; name one with --exec"));
         Path resolved;
@@ -38,6 +44,7 @@ public record SuccessorCommand(List<String> command, Map<String, String> environ
         }
         Map<String, String> env = new HashMap<>();
         env.put(HANDOFF_SOCKET_ENV, handoffSocket.toString());
+        env.put(READY_WITHIN_ENV, Long.toString(readinessTimeout.toMillis()));
         if (request.javaHome().isPresent()) {
             Path javaHome = request.javaHome().get();
             if (!Files.isExecutable(javaHome.resolve("bin/java"))) {

@@ -69,7 +69,7 @@ public final class UpgradeCoordinator implements HandoffAcceptor {
         synchronized (this) {
             SuccessorCommand command;
             try {
-                command = SuccessorCommand.build(request, defaultLauncher, runArguments, handoffSocket,
+                command = SuccessorCommand.build(request, defaultLauncher, runArguments, handoffSocket, readinessTimeout,
                         BackgroundStart.plan(successorNice, readinessTimeout, Niceness.ofThisProcess()));
                 begin();
             } catch (UpgradeFailedException e) {

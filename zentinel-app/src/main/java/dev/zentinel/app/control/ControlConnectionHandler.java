@@ -36,6 +36,7 @@ final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
     private final ControlProtocol protocol;
     private final AtomicInteger openConnections;
     private boolean counted;
+    private ControlPeer peer;
     private boolean requestReceived;
     private ScheduledFuture<?> requestTimeout;
 
@@ -51,23 +52,24 @@ final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        PeerCredentials peer;
+        PeerCredentials credentials;
         try {
-            peer = sockets.peerCredentials(ctx.channel());
+            credentials = sockets.peerCredentials(ctx.channel());
         } catch (IOException e) {
             log.warn("control connection rejected: cannot read peer credentials: {}", e.getMessage());
             ctx.close();
             return;
         }
-        if (peer.uid() != allowedUid) {
-            log.warn("control connection rejected: peer uid {} (pid {}) is not uid {}", peer.uid(), peer.pid(),
+        if (credentials.uid() != allowedUid) {
+            log.warn("control connection rejected: peer uid {} (pid {}) is not uid {}", credentials.uid(), credentials.pid(),
                     allowedUid);
             ctx.close();
             return;
         }
         counted = true;
+        peer = new ControlPeer(credentials.pid(), credentials.uid());
         if (openConnections.incrementAndGet() > settings.maxConnections()) {
-            log.warn("control connection from pid {} rejected: more than {} control connections open", peer.pid(),
+            log.warn("control connection from pid {} rejected: more than {} control connections open", credentials.pid(),
                     settings.maxConnections());
             respondAndClose(ctx, ControlResponse.failure("too many control connections"));
             return;
@@ -122,7 +124,7 @@ final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
         log.debug("control request {}", request.command());
         CompletableFuture<JsonNode> result;
         try {
-            result = command.execute(request);
+            result = command.execute(request, peer);
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }

@@ -6,7 +6,9 @@ import dev.zentinel.app.Failures;
 import dev.zentinel.app.ZentinelVersion;
 import dev.zentinel.app.control.ControlCommand;
 import dev.zentinel.app.control.ControlCommandException;
+import dev.zentinel.app.control.ControlPeer;
 import dev.zentinel.app.control.ControlProtocol;
+import dev.zentinel.app.control.ControlRequest;
 import dev.zentinel.app.control.ControlServer;
 import dev.zentinel.app.control.ControlServerSettings;
 import dev.zentinel.app.control.DomainSockets;
@@ -16,8 +18,14 @@ import dev.zentinel.app.runtime.PrivateDirectory;
 import dev.zentinel.app.runtime.RuntimeLayout;
 import dev.zentinel.app.runtime.StartupLock;
 import dev.zentinel.app.systemd.ServiceNotifications;
+import dev.zentinel.app.upgrade.DrainReport;
+import dev.zentinel.app.upgrade.DrainReportLedger;
+import dev.zentinel.app.upgrade.DrainReportRejectedException;
+import dev.zentinel.app.upgrade.DrainReporter;
+import dev.zentinel.app.upgrade.DrainReportsSection;
 import dev.zentinel.app.upgrade.DrainingSection;
 import dev.zentinel.app.upgrade.Predecessor;
+import dev.zentinel.app.upgrade.UpgradeCoordinator;
 import dev.zentinel.app.upgrade.UpgradeHost;
 import dev.zentinel.app.upgrade.UpgradeRequests;
 import dev.zentinel.app.upgrade.UpgradeFailedException;
@@ -62,6 +70,10 @@ public final class InstanceRunner {
     /** Extra wait beyond the drain timeout for the drain future itself to report. */
     private static final Duration DRAIN_REPORT_GRACE = Duration.ofSeconds(10);
     private static final Duration CONTROL_GROUP_SHUTDOWN = Duration.ofSeconds(5);
+    /** Beyond the successor's SIGTERM-to-SIGKILL grace: for the kernel to reap it and a hand-over to finish. */
+    private static final Duration UPGRADE_SETTLE_GRACE = Duration.ofSeconds(10);
+    /** The reason an upgrade in flight is aborted with when the instance is asked to stop. */
+    static final String STOPPING = "instance is stopping";
 
     private final ProxyConfig config;
     private final Launch launch;
@@ -78,6 +90,9 @@ public final class InstanceRunner {
     private final Optional<Path> launcher;
     private final Handover handover = new Handover();
     private volatile Started started;
+    private volatile DrainReportLedger drainReports;
+    /** Set when a successor took over: this process's drain is then reported to it. */
+    private volatile boolean handedOver;
     private volatile ServiceNotifications notifications;
     /** Present while this process, a successor started in the background, still runs niced. */
     private final Optional<BackgroundStartup> background;
@@ -142,7 +157,7 @@ public final class InstanceRunner {
     }
 
     /** The pieces that exist once the instance serves. */
-    private record Started(ProxyInstance proxy, ControlServer control, UpgradeService upgrades) {
+    private record Started(ProxyInstance proxy, ControlServer control, UpgradeService upgrades, RuntimeLayout layout) {
     }
 
     private Started start(RuntimeLayout layout, DomainSockets sockets, EventLoopGroup controlGroup, PidFile pidFile,
@@ -159,7 +174,11 @@ public final class InstanceRunner {
                 control = bindControl(layout, sockets, controlGroup);
             }
             proxy = ProxyInstance.create(config, launch, settings.eventLoopThreads());
-            status.attach(proxy);
+            DrainReportLedger ledger = new DrainReportLedger(proxy.metrics(), launch.generation(),
+                    this::olderGenerationsDraining, DrainReportLedger.DEFAULT_KEEP);
+            launch.predecessor().ifPresent(p -> ledger.restore(p.drainReports()));
+            drainReports = ledger;
+            status.attach(proxy, ledger);
             openListeners(proxy);
             if (launch.predecessor().isPresent()) {
                 takeOverFrom(launch.predecessor().get(), startupClock);
@@ -170,7 +189,7 @@ public final class InstanceRunner {
             }
             upgrades = startUpgrades(proxy, layout, controlGroup);
             pidFile.write(self.pid());
-            return new Started(proxy, control, upgrades);
+            return new Started(proxy, control, upgrades, layout);
         } catch (StartupException | RuntimeException e) {
             closeQuietly(upgrades);
             closeQuietly(control);
@@ -271,9 +290,37 @@ public final class InstanceRunner {
 
     private Map<String, ControlCommand> commands() {
         return Map.of(
-                "status", request -> CompletableFuture.completedFuture(status.snapshot()),
-                "stop", request -> CompletableFuture.completedFuture(requestStop("stop command")),
-                "upgrade", request -> upgrade(UpgradeRequests.from(request)).thenApply(this::describe));
+                "status", (request, peer) -> CompletableFuture.completedFuture(status.snapshot()),
+                "stop", (request, peer) -> CompletableFuture.completedFuture(requestStop("stop command")),
+                "upgrade", (request, peer) -> upgrade(UpgradeRequests.from(request)).thenApply(this::describe),
+                DrainReport.COMMAND, this::acceptDrainReport);
+    }
+
+    /** An older generation reports how its drain ended; counted here since it has no endpoint of its own left. */
+    private CompletableFuture<JsonNode> acceptDrainReport(ControlRequest request, ControlPeer peer) {
+        DrainReportLedger ledger = drainReports;
+        if (ledger == null) {
+            return CompletableFuture.failedFuture(new ControlCommandException("still starting"));
+        }
+        try {
+            DrainReport report = ledger.accept(request.arguments(), peer.pid());
+            ObjectNode answer = protocol.mapper().createObjectNode();
+            answer.put("counted", true);
+            answer.put("pid", self.pid());
+            answer.put("generation", launch.generation());
+            answer.put("summary", report.summary());
+            return CompletableFuture.completedFuture(answer);
+        } catch (DrainReportRejectedException e) {
+            return CompletableFuture.failedFuture(new ControlCommandException("drain report rejected: " + e.getMessage()));
+        }
+    }
+
+    private List<Predecessor.Draining> olderGenerationsDraining() {
+        List<Predecessor.Draining> older = new ArrayList<>();
+        for (DrainingGenerations.Entry d : draining.list()) {
+            older.add(new Predecessor.Draining(d.pid(), d.generation(), d.drainingSince()));
+        }
+        return older;
     }
 
     private CompletableFuture<UpgradeResult> upgrade(UpgradeRequest request) {
@@ -308,11 +355,20 @@ public final class InstanceRunner {
 
     /**
      * Begins the graceful stop (idempotent) and describes it for the caller. Asked during
-     * start-up, the stop begins as soon as the instance has started.
+     * start-up, the stop begins as soon as the instance has started. An upgrade in flight is
+     * aborted right here, so that a successor's READY arriving from now on is refused; one whose
+     * READY came first has already taken over, and this stop then stops only this process.
+     * Never blocks (signal handlers call it).
      */
     private JsonNode requestStop(String reason) {
         stopRequested.complete(reason);
-        state.transition(InstanceState.SERVING, InstanceState.DRAINING);
+        if (!state.transition(InstanceState.SERVING, InstanceState.DRAINING)) {
+            state.transition(InstanceState.UPGRADING, InstanceState.DRAINING);
+        }
+        Started current = started;
+        if (current != null) {
+            current.upgrades().abortForStop(STOPPING);
+        }
         ObjectNode answer = protocol.mapper().createObjectNode();
         answer.put("pid", self.pid());
         answer.put("state", state.current().label());
@@ -340,12 +396,24 @@ public final class InstanceRunner {
     private void stop(String reason, Started started, PidFile pidFile) {
         Stopwatch stopping = Stopwatch.start();
         notifications.stopping();
-        state.transition(InstanceState.SERVING, InstanceState.DRAINING);
+        if (!state.transition(InstanceState.SERVING, InstanceState.DRAINING)) {
+            state.transition(InstanceState.UPGRADING, InstanceState.DRAINING);
+        }
+        settleUpgrade(started.upgrades());
         Duration drainTimeout = config.upgrade().drainTimeout();
+        long openAtStart = started.proxy().activeConnections();
         log.info("stopping ({}): closing listeners, draining {} connections for at most {} ms", reason,
-                started.proxy().activeConnections(), drainTimeout.toMillis());
+                openAtStart, drainTimeout.toMillis());
         started.proxy().stopAccepting();
-        awaitDrain(started.proxy().drain(drainTimeout), drainTimeout);
+        Stopwatch draining = Stopwatch.start();
+        DrainResult drained = awaitDrain(started.proxy().drain(drainTimeout), drainTimeout, started.proxy(),
+                openAtStart, draining);
+        if (handedOver) {
+            // The successor owns the control socket now; our own endpoints are gone.
+            new DrainReporter(DomainSockets.detect(), protocol).report(started.layout().controlSocket(),
+                    DrainReport.of(launch.generation(), self.pid(), drained, Instant.now()),
+                    settings.drainReportTimeout());
+        }
         Stopwatch closing = Stopwatch.start();
         started.proxy().close();
         started.upgrades().close();
@@ -356,7 +424,32 @@ public final class InstanceRunner {
         log.info("stopped in {} ms", stopping.millis());
     }
 
-    private void awaitDrain(CompletableFuture<DrainResult> drain, Duration drainTimeout) {
+    /**
+     * Ends an upgrade still in flight before draining (see {@link #requestStop}), bounded: an
+     * aborted successor gets SIGTERM, then SIGKILL after the coordinator's grace, and this process
+     * does not exit before it is gone, so a finished {@code zentinel stop} leaves nothing serving.
+     */
+    private void settleUpgrade(UpgradeService upgrades) {
+        Duration bound = UpgradeCoordinator.KILL_GRACE.plus(UPGRADE_SETTLE_GRACE);
+        try {
+            upgrades.abortForStop(STOPPING).get(bound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.warn("the upgrade in flight did not end within {} ms; stopping anyway", bound.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warn("interrupted while ending the upgrade in flight; stopping anyway");
+        } catch (Exception e) {
+            log.warn("ending the upgrade in flight failed: {}; stopping anyway", Failures.describe(e));
+        }
+    }
+
+    /**
+     * Waits for the drain and returns its figures. When a second signal cuts it short, or it does
+     * not report in time, the figures are what can be seen now: whatever is still open is about to
+     * be closed by force.
+     */
+    private DrainResult awaitDrain(CompletableFuture<DrainResult> drain, Duration drainTimeout, ProxyInstance proxy,
+            long openAtStart, Stopwatch draining) {
         CompletableFuture<Object> drainedOrForced = CompletableFuture.anyOf(drain, forceRequested);
         try {
             Object outcome = drainedOrForced.get(drainTimeout.plus(DRAIN_REPORT_GRACE).toMillis(),
@@ -364,9 +457,9 @@ public final class InstanceRunner {
             if (outcome instanceof DrainResult result) {
                 log.info("drained in {} ms: {} connections finished, {} force-closed", result.took().toMillis(),
                         result.closedGracefully(), result.forceClosed());
-            } else {
-                log.warn("drain cut short by {}", outcome);
+                return result;
             }
+            log.warn("drain cut short by {}", outcome);
         } catch (TimeoutException e) {
             log.warn("drain did not report within {} ms; closing anyway",
                     drainTimeout.plus(DRAIN_REPORT_GRACE).toMillis());
@@ -376,6 +469,9 @@ public final class InstanceRunner {
         } catch (Exception e) {
             log.warn("drain failed: {}; closing now", Failures.describe(e));
         }
+        long open = proxy.activeConnections();
+        return new DrainResult((int) Math.max(0, openAtStart - open), (int) Math.min(Integer.MAX_VALUE, open),
+                draining.elapsed());
     }
 
     /** Last resort on abnormal JVM exit (e.g. System.exit elsewhere): leave no runtime files that name this process. */
@@ -428,18 +524,17 @@ public final class InstanceRunner {
                 listeners.add(new InheritedListener(
                         new ListenerEntry(e.getKey(), ProxyInstance.format(e.getValue().localAddress())), unix.fd()));
             }
-            List<Predecessor.Draining> older = new ArrayList<>();
-            for (DrainingGenerations.Entry d : draining.list()) {
-                older.add(new Predecessor.Draining(d.pid(), d.generation(), d.drainingSince()));
-            }
             StateSnapshot snapshot = new StateSnapshot(launch.generation(), current.proxy().metrics().exportCounters(),
-                    Map.of(DrainingSection.NAME, DrainingSection.encode(protocol.mapper(), older)));
+                    Map.of(DrainingSection.NAME, DrainingSection.encode(protocol.mapper(), olderGenerationsDraining()),
+                            DrainReportsSection.NAME, DrainReportsSection.encode(protocol.mapper(),
+                                    drainReports.recent())));
             return new HandoffOffer(launch.generation(), listeners, snapshot, config.upgrade().readinessTimeout());
         }
 
         @Override
         public void stopAccepting() {
             Started current = started;
+            handedOver = true;
             state.transition(InstanceState.UPGRADING, InstanceState.DRAINING);
             notifications.handedOver();
             current.proxy().stopAccepting();

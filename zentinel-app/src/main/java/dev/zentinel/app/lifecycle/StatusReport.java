@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.zentinel.app.upgrade.DrainReportLedger;
 import java.time.Instant;
 import java.util.Map;
 
@@ -13,8 +14,11 @@ import java.util.Map;
  * <pre>
  * {"pid":..,"version":..,"generation":..,"state":"serving","startedAt":"..Z","transport":"epoll",
  *  "listeners":[{"name":"http","address":"127.0.0.1:8080","connections":3}],"connections":3,
- *  "admin":"127.0.0.1:9901","draining":[{"pid":..,"generation":..,"since":"..Z"}]}
+ *  "admin":"127.0.0.1:9901","draining":[{"pid":..,"generation":..,"since":"..Z"}],
+ *  "drainReports":[{"generation":..,"pid":..,"finished":..,"forceClosed":..,"durationMillis":..,"at":"..Z"}]}
  * </pre>
+ * {@code drainReports} lists the latest drains of older generations, newest first (see
+ * {@link DrainReportLedger}).
  */
 public final class StatusReport {
 
@@ -26,6 +30,7 @@ public final class StatusReport {
     private final StateMachine state;
     private final DrainingGenerations draining;
     private volatile ProxyInstance instance;
+    private volatile DrainReportLedger drainReports;
 
     public StatusReport(ObjectMapper mapper, long pid, String version, long generation, Instant startedAt,
             StateMachine state, DrainingGenerations draining) {
@@ -39,8 +44,9 @@ public final class StatusReport {
     }
 
     /** Called once the proxy pieces exist; before that, status shows no listeners. */
-    void attach(ProxyInstance proxyInstance) {
+    void attach(ProxyInstance proxyInstance, DrainReportLedger ledger) {
         this.instance = proxyInstance;
+        this.drainReports = ledger;
     }
 
     public ObjectNode snapshot() {
@@ -74,6 +80,11 @@ public final class StatusReport {
                     .put("pid", entry.pid())
                     .put("generation", entry.generation())
                     .put("since", entry.drainingSince().toString());
+        }
+        ArrayNode reports = root.putArray("drainReports");
+        DrainReportLedger ledger = drainReports;
+        if (ledger != null) {
+            ledger.recent().forEach(report -> report.toArguments(reports.addObject()));
         }
         return root;
     }

@@ -22,6 +22,9 @@ public interface Predecessor {
     /** The predecessor and the older generations it still knew to be draining. */
     List<Draining> draining();
 
+    /** The latest drain reports the predecessor had received, newest first (for status only). */
+    List<DrainReport> drainReports();
+
     /**
      * Says READY; completes once the predecessor stopped accepting, or once it is known to be gone
      * (it died after handing over: this process serves alone). Fails if the predecessor aborted

@@ -95,6 +95,11 @@ public final class Succession implements Predecessor {
     }
 
     @Override
+    public List<DrainReport> drainReports() {
+        return DrainReportsSection.decode(mapper, handoff.snapshot().sections().get(DrainReportsSection.NAME));
+    }
+
+    @Override
     public CompletableFuture<Void> ready(Duration startup) {
         return handoff.ready(ZentinelVersion.get(), startup)
                 .<Void>handle((ok, error) -> {

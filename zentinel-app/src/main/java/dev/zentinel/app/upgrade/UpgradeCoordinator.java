@@ -28,11 +28,16 @@ import org.slf4j.LoggerFactory;
  * (exit, crash, hang past the readiness timeout, refused config, protocol error) kills or
  * forgets the successor and this process serves on. After READY it stops accepting, lets the
  * successor know, and drains.
+ *
+ * <p>When the instance is asked to stop, {@link #abortForStop} closes this coordinator for good:
+ * an attempt not yet decided is aborted (its successor told so and terminated), and a successor
+ * that already said READY completes its hand-over, since it is the service from then on.
  */
 public final class UpgradeCoordinator implements HandoffAcceptor {
 
     private static final Logger log = LoggerFactory.getLogger(UpgradeCoordinator.class);
-    private static final Duration KILL_GRACE = Duration.ofSeconds(5);
+    /** How long a failed or aborted successor has between SIGTERM and SIGKILL. */
+    public static final Duration KILL_GRACE = Duration.ofSeconds(5);
 
     private final UpgradeHost host;
     private final UpgradeMetrics metrics;
@@ -47,6 +52,10 @@ public final class UpgradeCoordinator implements HandoffAcceptor {
     private final int successorNice;
 
     private Attempt attempt;
+    /** Set once the instance is stopping: no attempt starts any more. Guarded by this. */
+    private String stopping;
+    /** The end of the last attempt that failed or was aborted (its successor gone); a stop waits for it. Guarded by this. */
+    private CompletableFuture<Void> lastEnded = CompletableFuture.completedFuture(null);
 
     public UpgradeCoordinator(UpgradeHost host, UpgradeMetrics metrics, ScheduledExecutorService scheduler,
             Duration readinessTimeout, int maxDrainingGenerations, Optional<Path> defaultLauncher, List<String> runArguments,
@@ -154,8 +163,53 @@ public final class UpgradeCoordinator implements HandoffAcceptor {
         }, scheduler);
     }
 
+    /**
+     * The instance is stopping: refuses every later attempt and ends the one in flight. An attempt
+     * not yet decided fails with "upgrade aborted: {@code reason}" (the waiting requester reads
+     * that), its successor is told (ABORT on the handoff connection) and terminated: SIGTERM,
+     * SIGKILL after {@link #KILL_GRACE}. An attempt whose successor already said READY is left to
+     * finish its hand-over. The host's state is the caller's business here (it is stopping).
+     *
+     * @return completes when nothing of an attempt is left: at once when none was in flight, when
+     *     the aborted successor has exited, or when a decided hand-over has finished
+     */
+    public CompletableFuture<Void> abortForStop(String reason) {
+        Attempt a;
+        synchronized (this) {
+            if (stopping == null) {
+                stopping = reason;
+            }
+            a = attempt;
+            if (a == null) {
+                return lastEnded;
+            }
+            if (a.decided) {
+                return a.settled;
+            }
+            a.decided = true;
+            attempt = null;
+            lastEnded = a.settled;
+            if (a.timeout != null) {
+                a.timeout.cancel(false);
+            }
+        }
+        String message = "upgrade aborted: " + reason;
+        log.warn("{}; terminating successor pid {}", message, a.peerPid);
+        metrics.failed();
+        if (a.session != null) {
+            a.session.abort(message);
+        }
+        CompletableFuture<Void> gone = killSuccessor(a);
+        a.result.completeExceptionally(new UpgradeFailedException(message));
+        gone.whenComplete((ok, error) -> a.settled.complete(null));
+        return a.settled;
+    }
+
     /** Checks that an attempt may start and, if so, moves the host to upgrading; call with the lock held. */
     private void begin() throws UpgradeFailedException {
+        if (stopping != null) {
+            throw new UpgradeFailedException("this instance is stopping (" + stopping + ")");
+        }
         if (attempt != null) {
             throw new UpgradeFailedException("an upgrade is already in flight (successor pid " + attempt.peerPid + ")");
         }
@@ -177,15 +231,19 @@ public final class UpgradeCoordinator implements HandoffAcceptor {
             a.decided = true;
             a.timeout.cancel(false);
         }
-        Duration took = Duration.ofNanos(System.nanoTime() - a.startedNanos);
-        host.stopAccepting();
-        a.session.acknowledgeReady();
-        metrics.succeeded(took, a.fdsOffered);
-        UpgradeResult result = new UpgradeResult(ProcessHandle.current().pid(), ready.pid(), generation + 1, took,
-                ready.successorStartup());
-        log.info("upgrade: {}; draining", result.summary());
-        a.result.complete(result);
-        host.drainAndExit("handed over to pid " + ready.pid());
+        try {
+            Duration took = Duration.ofNanos(System.nanoTime() - a.startedNanos);
+            host.stopAccepting();
+            a.session.acknowledgeReady();
+            metrics.succeeded(took, a.fdsOffered);
+            UpgradeResult result = new UpgradeResult(ProcessHandle.current().pid(), ready.pid(), generation + 1, took,
+                    ready.successorStartup());
+            log.info("upgrade: {}; draining", result.summary());
+            a.result.complete(result);
+            host.drainAndExit("handed over to pid " + ready.pid());
+        } finally {
+            a.settled.complete(null);
+        }
     }
 
     private void fail(Attempt a, String reason) {
@@ -195,6 +253,7 @@ public final class UpgradeCoordinator implements HandoffAcceptor {
             }
             a.decided = true;
             attempt = null;
+            lastEnded = a.settled;
             if (a.timeout != null) {
                 a.timeout.cancel(false);
             }
@@ -205,24 +264,33 @@ public final class UpgradeCoordinator implements HandoffAcceptor {
         if (a.session != null) {
             a.session.abort(reason);
         }
-        killSuccessor(a);
+        killSuccessor(a).whenComplete((ok, error) -> a.settled.complete(null));
         a.result.completeExceptionally(new UpgradeFailedException(reason));
     }
 
-    /** A successor that failed must not linger holding copies of our listening sockets. */
-    private void killSuccessor(Attempt a) {
+    /**
+     * A successor that failed must not linger holding copies of our listening sockets: SIGTERM,
+     * then SIGKILL after {@link #KILL_GRACE}. A takeover process is ours to end only once it holds
+     * our fds. Completes when the process is gone (at once when there is none).
+     */
+    private CompletableFuture<Void> killSuccessor(Attempt a) {
         Optional<ProcessHandle> successor = a.process != null
                 ? Optional.of(a.process.toHandle())
                 : (a.fdsOffered > 0 ? ProcessHandle.of(a.peerPid) : Optional.empty());
-        successor.filter(ProcessHandle::isAlive).ifPresent(p -> {
-            p.destroy();
-            scheduler.schedule(() -> {
-                if (p.isAlive()) {
-                    log.warn("upgrade: successor pid {} ignored SIGTERM for {} ms; killing it", p.pid(), KILL_GRACE.toMillis());
-                    p.destroyForcibly();
-                }
-            }, KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-        });
+        Optional<ProcessHandle> alive = successor.filter(ProcessHandle::isAlive);
+        if (alive.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        ProcessHandle p = alive.get();
+        CompletableFuture<Void> gone = p.onExit().thenApply(exited -> null);
+        p.destroy();
+        scheduler.schedule(() -> {
+            if (p.isAlive()) {
+                log.warn("upgrade: successor pid {} ignored SIGTERM for {} ms; killing it", p.pid(), KILL_GRACE.toMillis());
+                p.destroyForcibly();
+            }
+        }, KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        return gone;
     }
 
     private static String reason(Throwable error) {
@@ -234,6 +302,8 @@ public final class UpgradeCoordinator implements HandoffAcceptor {
     private static final class Attempt {
         final long startedNanos;
         final CompletableFuture<UpgradeResult> result = new CompletableFuture<>();
+        /** Completes once the attempt is over for good: hand-over done, or the failed successor gone. */
+        final CompletableFuture<Void> settled = new CompletableFuture<>();
         Process process;
         long peerPid;
         int fdsOffered;

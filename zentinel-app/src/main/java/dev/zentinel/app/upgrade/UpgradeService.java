@@ -71,6 +71,11 @@ public final class UpgradeService implements AutoCloseable {
         return coordinator.upgrade(request);
     }
 
+    /** See {@link UpgradeCoordinator#abortForStop}. */
+    public CompletableFuture<Void> abortForStop(String reason) {
+        return coordinator.abortForStop(reason);
+    }
+
     /** Gives up the handoff socket path (the successor publishes its own); idempotent. */
     public void stopListening() {
         listener.close();

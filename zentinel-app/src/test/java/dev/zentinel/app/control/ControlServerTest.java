@@ -35,10 +35,12 @@ class ControlServerTest {
     private final DomainSockets sockets = DomainSockets.detect();
     private final ControlProtocol protocol = new ControlProtocol();
     private final Map<String, ControlCommand> commands = Map.of(
-            "status", request -> CompletableFuture.completedFuture(
+            "status", (request, peer) -> CompletableFuture.completedFuture(
                     JsonNodeFactory.instance.objectNode().put("state", "serving")),
-            "refuse", request -> CompletableFuture.failedFuture(new ControlCommandException("not now")),
-            "broken", request -> {
+            "whoami", (request, peer) -> CompletableFuture.completedFuture(
+                    JsonNodeFactory.instance.objectNode().put("pid", peer.pid()).put("uid", peer.uid())),
+            "refuse", (request, peer) -> CompletableFuture.failedFuture(new ControlCommandException("not now")),
+            "broken", (request, peer) -> {
                 throw new IllegalStateException("bug");
             });
 
@@ -87,6 +89,16 @@ class ControlServerTest {
             assertThat(server.ownsPublishedPath()).isTrue();
         }
         assertThat(Files.exists(socket)).isFalse();
+    }
+
+    @Test
+    void commandsLearnThePeerFromTheKernel() throws Exception {
+        try (ControlServer server = bind()) {
+            ControlResponse response = client.send(socket, ControlRequest.of("whoami"), CLIENT_TIMEOUT);
+            assertThat(response.ok()).as("%s", response.error()).isTrue();
+            assertThat(response.result().path("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+            assertThat(response.result().path("uid").asLong()).isEqualTo(uid);
+        }
     }
 
     @Test

@@ -55,7 +55,7 @@ class LiveInstanceGuardTest {
         Path socket = temp.resolve("control.sock");
         EventLoopGroup group = sockets.newGroup(1, "test-live");
         try (ControlServer live = ControlServer.bind(socket,
-                Map.of("status", request -> CompletableFuture.completedFuture(
+                Map.of("status", (request, peer) -> CompletableFuture.completedFuture(
                         JsonNodeFactory.instance.objectNode().put("pid", 4242))),
                 ControlServerSettings.defaults(), CurrentProcess.get().uid(), sockets, group, protocol)) {
 

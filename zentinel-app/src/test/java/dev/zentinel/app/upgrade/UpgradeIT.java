@@ -9,6 +9,7 @@ import dev.zentinel.app.testkit.CliResult;
 import dev.zentinel.app.testkit.ControlStatus;
 import dev.zentinel.app.testkit.Distribution;
 import dev.zentinel.app.testkit.FreePorts;
+import dev.zentinel.app.testkit.HttpProbe;
 import dev.zentinel.app.testkit.OriginServer;
 import dev.zentinel.app.testkit.ZentinelCli;
 import dev.zentinel.app.testkit.ZentinelConfig;
@@ -202,6 +203,173 @@ class UpgradeIT {
             assertThat(download.get(5, TimeUnit.MINUTES)).isEqualTo(size);
             assertThat(first.awaitExit()).isZero();
         }
+    }
+
+    @Test
+    void drainFiguresReachTheServingGenerationsMetrics() throws Exception {
+        int adminPort = ports.next();
+        long size = 48L * 1024 * 1024;
+        try (SlowDownloadOrigin slow = SlowDownloadOrigin.start(size, 40)) {
+            // The download takes about 30 s; a 3 s drain timeout must cut it.
+            ZentinelConfig config = baseConfig(c -> c.upstream("slow", slow.address())
+                    .proxyRoute("download", "/download", "slow")).admin(adminPort).drainTimeout("3s");
+            ZentinelProcess first = start(config);
+
+            // A clean drain: nothing open when generation 1 hands over.
+            JsonNode second = upgradeOk(first);
+            assertThat(first.awaitExit()).isZero();
+            awaitMetric(adminPort, "zentinel_drains_total{outcome=\"clean\"}", 1);
+            assertThat(metric(adminPort, DRAIN_FORCE_CLOSED)).as("nothing cut in a clean drain").isZero();
+            JsonNode report = awaitStatus("generation 1's drain report", s -> s.path("drainReports").size() == 1)
+                    .path("drainReports").get(0);
+            assertThat(report.path("pid").asLong()).isEqualTo(first.pid());
+            assertThat(report.path("generation").asLong()).isEqualTo(1);
+            assertThat(report.path("forceClosed").asLong()).isZero();
+
+            // A drain that has to cut a transfer.
+            CompletableFuture<Long> download = CompletableFuture.supplyAsync(() -> downloadUntilClosed(size));
+            Awaitility.await("download under way").atMost(TRAFFIC_TIMEOUT)
+                    .until(() -> status().path("connections").asLong() >= 1);
+            JsonNode third = upgradeOk(first);
+            long secondPid = second.path("pid").asLong();
+            // Not our child: its exit code is not ours to see, but it must exit once the drain timeout cut it.
+            ProcessHandle.of(secondPid).ifPresent(p -> p.onExit().orTimeout(2, TimeUnit.MINUTES).join());
+            assertThat(download.get(2, TimeUnit.MINUTES)).as("bytes received before the cut").isLessThan(size);
+            awaitMetric(adminPort, DRAIN_FORCE_CLOSED, 1);
+            assertThat(metric(adminPort, "zentinel_drains_total{outcome=\"force_closed\"}")).isEqualTo(1);
+            assertThat(metric(adminPort, "zentinel_drains_total{outcome=\"clean\"}"))
+                    .as("continued across the upgrade").isEqualTo(1);
+            JsonNode status = awaitStatus("generation 2's drain report", s -> s.path("drainReports").size() == 2);
+            assertThat(status.path("pid").asLong()).isEqualTo(third.path("pid").asLong());
+            JsonNode cut = status.path("drainReports").get(0);
+            assertThat(cut.path("pid").asLong()).isEqualTo(secondPid);
+            assertThat(cut.path("forceClosed").asLong()).isEqualTo(1);
+            assertThat(status.path("drainReports").get(1).path("pid").asLong())
+                    .as("earlier reports travel in the snapshot").isEqualTo(first.pid());
+        }
+    }
+
+    private static final String DRAIN_FORCE_CLOSED = "zentinel_drain_connections_total{outcome=\"force_closed\"}";
+
+    private final HttpProbe probe = new HttpProbe();
+
+    /** One series' value from the admin endpoint's /metrics; fails if the series is absent. */
+    private double metric(int adminPort, String series) throws Exception {
+        String body = probe.get(adminPort, "/metrics").body();
+        return body.lines()
+                .filter(line -> line.startsWith(series + " "))
+                .map(line -> Double.parseDouble(line.substring(series.length() + 1).trim()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + series + " in /metrics:\n" + body));
+    }
+
+    private void awaitMetric(int adminPort, String series, double expected) {
+        Awaitility.await(series + " = " + expected).atMost(TRAFFIC_TIMEOUT).ignoreExceptions()
+                .until(() -> metric(adminPort, series) == expected);
+    }
+
+    /** Reads a download until the proxy closes it (or it completes); returns the bytes received. */
+    private long downloadUntilClosed(long size) {
+        try (Socket socket = new Socket()) {
+            socket.connect(http(), 10_000);
+            socket.setSoTimeout(60_000);
+            socket.getOutputStream().write("GET /download/big HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[64 * 1024];
+            long received = 0;
+            try {
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    received += n;
+                }
+            } catch (IOException cut) {
+                // A reset is one way the drain timeout ends a transfer.
+            }
+            return received;
+        } catch (IOException e) {
+            throw new AssertionError("download could not start: " + e, e);
+        }
+    }
+
+    @Test
+    void stopDuringAnUpgradeAbortsItAndLeavesNothingServing() throws Exception {
+        ZentinelConfig config = baseConfig();
+        ZentinelProcess first = start(config);
+        // Connects, takes the fds, then warms up for a long time: in flight when the stop comes.
+        config.warmupRequests(10_000_000).warmupTimeout("120s").writeTo(configFile);
+        CompletableFuture<CliResult> upgrading = CompletableFuture.supplyAsync(this::upgrade);
+        Awaitility.await("successor received the listeners").atMost(Duration.ofMinutes(2))
+                .until(() -> output(first).contains("received 1 listener(s)"));
+        ProcessHandle successor = spawnedSuccessor(first);
+
+        CliResult stop = cli.run("stop", "--config", configFile.toString());
+
+        assertThat(stop.exitCode()).as("%s", stop).isZero();
+        CliResult upgrade = upgrading.get(3, TimeUnit.MINUTES);
+        assertThat(upgrade.exitCode()).as("%s", upgrade).isNotZero();
+        assertThat(upgrade.stderr()).contains("upgrade aborted: instance is stopping");
+        assertThat(first.awaitExit()).isZero();
+        assertThat(successor.isAlive()).as("the successor was terminated before the old process exited").isFalse();
+        assertThatThrownBy(() -> get(httpPort)).as("nothing serves after a stop").isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void sigtermDuringAnUpgradeKillsASuccessorThatIgnoresIt() throws Exception {
+        ZentinelProcess first = start(baseConfig());
+        Path pidFile = temp.resolve("stubborn.pid");
+        CompletableFuture<CliResult> upgrading = CompletableFuture.supplyAsync(() -> {
+            try {
+                return upgrade("--exec", script("stubborn", "trap '' TERM\necho $$ > '" + pidFile + ".tmp'\nmv '"
+                        + pidFile + ".tmp' '" + pidFile + "'\nexec sleep 300"));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Awaitility.await("stubborn successor started").atMost(TRAFFIC_TIMEOUT).until(() -> Files.exists(pidFile));
+        ProcessHandle successor = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).orElseThrow();
+        pids.add(successor.pid());
+
+        first.terminate();
+
+        CliResult upgrade = upgrading.get(3, TimeUnit.MINUTES);
+        assertThat(upgrade.exitCode()).as("%s", upgrade).isNotZero();
+        assertThat(upgrade.stderr()).contains("upgrade aborted: instance is stopping");
+        assertThat(first.awaitExit()).isZero();
+        assertThat(successor.isAlive()).as("SIGKILLed after the grace").isFalse();
+        assertThat(output(first)).contains("ignored SIGTERM");
+    }
+
+    @Test
+    void stopDuringATakeoverEndsTheTakingOverProcess() throws Exception {
+        ZentinelConfig config = baseConfig();
+        ZentinelProcess first = start(config);
+        config.warmupRequests(10_000_000).warmupTimeout("120s").writeTo(configFile);
+        ZentinelProcess takeover = ZentinelProcess.start(distribution, temp, "takeover", temp.resolve("run/control.sock"),
+                Map.of(), "run", "--config", configFile.toString(), "--takeover");
+        pids.add(takeover.pid());
+        Awaitility.await("takeover received the listeners").atMost(Duration.ofMinutes(2))
+                .until(() -> output(takeover).contains("received 1 listener(s)"));
+
+        first.terminate();
+
+        assertThat(first.awaitExit()).isZero();
+        assertThat(takeover.awaitExit(Duration.ofSeconds(30))).as("the takeover process does not serve")
+                .isNotZero();
+        assertThatThrownBy(() -> get(httpPort)).isInstanceOf(ConnectException.class);
+    }
+
+    private static String output(ZentinelProcess process) {
+        return process.stdout() + process.stderr();
+    }
+
+    /** The successor pid the old process logged when it spawned it. */
+    private ProcessHandle spawnedSuccessor(ZentinelProcess first) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("successor pid (\\d+) started")
+                .matcher(output(first));
+        assertThat(m.find()).as("spawn logged").isTrue();
+        long pid = Long.parseLong(m.group(1));
+        pids.add(pid);
+        return ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("successor " + pid + " already gone"));
     }
 
     /** Reads the whole body over a raw socket and checks every byte against the origin's pattern. */

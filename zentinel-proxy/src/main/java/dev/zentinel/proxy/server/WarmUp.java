@@ -287,5 +287,11 @@ final class WarmUp {
                 ctx.writeAndFlush(response);
             }
         }
+
+        /** The warm-up closes everything at once when it ends, so a reset here is expected, not news. */
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
     }
 }

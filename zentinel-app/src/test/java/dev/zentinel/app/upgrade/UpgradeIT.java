@@ -197,6 +197,8 @@ class UpgradeIT {
         }
         assertNoneFailed(load);
         assertThat(first.awaitExit()).as("first generation exits after draining").isZero();
+        // Successors inherit the first one's stdout: each started niced and came back.
+        assertThat(first.stdout() + first.stderr()).contains("back to niceness");
     }
 
     @Test

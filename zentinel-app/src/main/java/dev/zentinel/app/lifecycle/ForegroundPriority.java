@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
 /**
- * Lowers the niceness of every thread of this process to a target: on Linux niceness is per thread, and the
+ * Lowers the niceness of the threads of this process to a target: on Linux niceness is per thread, and the
  * JVM's threads (JIT compilers, GC, event loops) all inherited the background value. Threads
  * started meanwhile inherit from their creator, so a few rounds catch the ones a round missed.
  */
@@ -37,24 +37,40 @@ final class ForegroundPriority {
     }
 
     /**
-     * Renices every thread above {@code target} down to it.
+     * Renices every thread above {@code target} down to it, except the JIT compiler threads
+     * ({@link #staysInBackground}).
      *
-     * @return empty when every thread is at {@code target} or below; otherwise why not
+     * @return empty when every such thread is at {@code target} or below; otherwise why not
      */
     Optional<String> restore(int target) throws InterruptedException {
         String lastError = "";
         for (int round = 0; round < MAX_ROUNDS; round++) {
-            long[] behind = LongStream.of(niceness.threadIds())
-                    .filter(tid -> niceness.ofThread(tid).orElse(target) > target).toArray();
+            long[] behind = behind(target);
             if (behind.length == 0) {
                 return Optional.empty();
             }
             lastError = renice(target, behind);
         }
-        long left = LongStream.of(niceness.threadIds()).filter(tid -> niceness.ofThread(tid).orElse(target) > target)
-                .count();
+        long left = behind(target).length;
         return left == 0 ? Optional.empty()
                 : Optional.of(left + " thread(s) still above niceness " + target + (lastError.isEmpty() ? "" : ": " + lastError));
+    }
+
+    /**
+     * HotSpot's JIT compiler threads stay niced: real traffic right after READY still triggers
+     * compilations (its profile differs from the warm-up's), and at full priority they would take
+     * half a busy core from the event loops for seconds. Niced, they compile in idle time, and on
+     * a saturated core still get a share, so compilation slows down but never stops.
+     */
+    static boolean staysInBackground(String threadName) {
+        return threadName.startsWith("C1 CompilerThre") || threadName.startsWith("C2 CompilerThre");
+    }
+
+    private long[] behind(int target) {
+        return LongStream.of(niceness.threadIds())
+                .filter(tid -> niceness.ofThread(tid).orElse(target) > target)
+                .filter(tid -> !staysInBackground(niceness.threadName(tid).orElse("")))
+                .toArray();
     }
 
     /** Runs renice on the given threads; returns its complaint, if any (a thread that exited meanwhile is one). */

@@ -42,6 +42,11 @@ public final class Niceness {
                 .map(Niceness::parseStatNice).orElse(OptionalInt.empty());
     }
 
+    /** The kernel's name of one thread of this process (at most 15 characters), empty if it is gone. */
+    public Optional<String> threadName(long tid) {
+        return read(procSelf.resolve("task").resolve(Long.toString(tid)).resolve("comm")).map(String::strip);
+    }
+
     /** The ids of this process's threads (empty without /proc). */
     public long[] threadIds() {
         try (var entries = Files.list(procSelf.resolve("task"))) {

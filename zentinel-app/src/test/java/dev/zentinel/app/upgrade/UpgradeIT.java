@@ -143,7 +143,7 @@ class UpgradeIT {
     /**
      * A successor warms up niced (upgrade.successor-nice, default 10) but must serve at its
      * predecessor's niceness (the first generation inherited this JVM's): every one of its
-     * threads is back there once it serves.
+     * threads but the JIT compilers is back there once it serves.
      */
     private static void assertServesAtOurNiceness(long successorPid) {
         int expected = Niceness.ofThisProcess().current().orElseThrow();
@@ -151,8 +151,12 @@ class UpgradeIT {
         long[] threads = successor.threadIds();
         assertThat(threads).isNotEmpty();
         for (long tid : threads) {
+            String name = successor.threadName(tid).orElse("");
+            if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                continue; // JIT compiler threads stay niced by design (docs/upgrade.md)
+            }
             successor.ofThread(tid).ifPresent(nice -> assertThat(nice)
-                    .as("niceness of thread %d of successor %d", tid, successorPid).isEqualTo(expected));
+                    .as("niceness of thread %d (%s) of successor %d", tid, name, successorPid).isEqualTo(expected));
         }
     }
 

@@ -2,14 +2,18 @@
 # Upgrade-under-load benchmark (not a test): steady load, then K zero-downtime upgrades of the
 # proxy, measured by the in-repo load generator (which counts every failed request).
 # For each upgrade: failed requests, throughput dip around it, p99 in the 10 s after it vs the
-# steady state. Runs Zentinel (`zentinel upgrade`), nginx (USR2/WINCH/QUIT) and HAProxy
-# (master-worker reload, SIGUSR2), each when available. See docs/benchmark.md.
+# steady state. The load is closed-loop by default (every connection sends again as soon as it is
+# answered: the proxy's core is always saturated); --rate / --load-fraction offer a fixed rate
+# instead (open loop: what an upgrade does to traffic at a given load, latency from the due time).
+# Runs Zentinel (`zentinel upgrade`), nginx (USR2/WINCH/QUIT) and HAProxy (master-worker reload,
+# SIGUSR2), each when available. See docs/benchmark.md.
 set -euo pipefail
 
 usage() {
   cat <<'EOF'
 usage: bench/upgrade.sh [--upgrades K] [--spacing S] [--steady S] [--connections N]
                         [--mode keepalive|close] [--warmup S] [--only zentinel|nginx|haproxy]
+                        [--rate R | --load-fraction F] [--max-backlog N]
   --upgrades K      upgrades per proxy (default 5, 1..50)
   --spacing S       minimum seconds from one upgrade's start to the next; the next also waits
                     until 11 s after the previous one's new process serves (default 15, 12..300)
@@ -18,6 +22,10 @@ usage: bench/upgrade.sh [--upgrades K] [--spacing S] [--steady S] [--connections
   --mode M          keepalive or close (default keepalive)
   --warmup S        unmeasured load before the run, for JIT and caches (default 5, 0..120)
   --only NAME       measure just this proxy (default: every one that is available)
+  --rate R          open loop: offer R requests/s in total (1..1000000) instead of the closed loop
+  --load-fraction F open loop at F x each proxy's capacity (0.05..1.5), the capacity being the
+                    closed-loop throughput over the second half of its warm-up (needs --warmup >= 2)
+  --max-backlog N   open loop: due requests that may wait for a busy connection (default 10000)
 Environment: as bench/run.sh, plus BENCH_DRAIN_SECONDS (30): the drain bound given to every proxy.
 EOF
 }
@@ -25,7 +33,7 @@ EOF
 . "$(dirname "$0")/lib/common.sh"
 . "$(dirname "$0")/lib/proxies.sh"
 
-upgrades=5 spacing=15 steady=10 connections=64 mode=keepalive warmup=5 only=""
+upgrades=5 spacing=15 steady=10 connections=64 mode=keepalive warmup=5 only="" rate="" fraction="" max_backlog=""
 int_arg() { # name value min max
   [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge "$3" ] && [ "$2" -le "$4" ] || bench_die "$1 must be an integer in $3..$4, got '$2'"
   echo "$2"
@@ -39,10 +47,21 @@ while [ $# -gt 0 ]; do
     --mode) [[ "${2:-}" =~ ^(keepalive|close)$ ]] || bench_die "--mode must be keepalive or close"; mode="$2"; shift 2 ;;
     --warmup) warmup="$(int_arg "$1" "${2:-}" 0 120)"; shift 2 ;;
     --only) [[ "${2:-}" =~ ^(zentinel|nginx|haproxy)$ ]] || bench_die "--only must be zentinel, nginx or haproxy"; only="$2"; shift 2 ;;
+    --rate) rate="$(int_arg "$1" "${2:-}" 1 1000000)"; shift 2 ;;
+    --load-fraction)
+      [[ "${2:-}" =~ ^[0-9]*\.?[0-9]+$ ]] && awk -v f="$2" 'BEGIN { exit !(f >= 0.05 && f <= 1.5) }' \
+        || bench_die "--load-fraction must be a number in 0.05..1.5, got '${2:-}'"
+      fraction="$2"; shift 2 ;;
+    --max-backlog) max_backlog="$(int_arg "$1" "${2:-}" 0 10000000)"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; bench_die "unknown argument '$1'" ;;
   esac
 done
+[ -n "$rate" ] && [ -n "$fraction" ] && bench_die "--rate and --load-fraction exclude each other"
+[ -n "$fraction" ] && [ "$warmup" -lt 2 ] && bench_die "--load-fraction measures the capacity in the warm-up: needs --warmup >= 2"
+[ -n "$max_backlog" ] && [ -z "$rate$fraction" ] && bench_die "--max-backlog only applies with --rate or --load-fraction"
+open_loop=0
+[ -n "$rate$fraction" ] && open_loop=1
 if [ -n "$only" ]; then proxies=("$only"); else proxies=(zentinel nginx haproxy); fi
 
 # The p99 comparison window after each upgrade, and the margins of the dip window around it.
@@ -51,6 +70,9 @@ AFTER_MS=10000
 UPGRADE_ALLOWANCE_S=60
 DIP_BEFORE_MS=500
 DIP_AFTER_MS=1500
+# The steady window starts this long after the load generator is launched: its JVM start, and in
+# the open loop its own JIT warm-up (a backlog it would build there would count as proxy latency).
+if [ "$open_loop" = 1 ]; then STEADY_SKIP_MS=3000; else STEADY_SKIP_MS=2000; fi
 
 bench_init
 bench_cpus
@@ -75,7 +97,10 @@ secs() { awk -v v="$1" 'BEGIN { printf "%.2f", v / 1000 }'; } # milliseconds -> 
 summary_rows=()
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$BENCH_DIR/results"
-details="$BENCH_DIR/results/upgrade-$stamp-$mode.txt"
+load_tag="$mode"
+[ -n "$rate" ] && load_tag="$mode-rate$rate"
+[ -n "$fraction" ] && load_tag="$mode-load$fraction"
+details="$BENCH_DIR/results/upgrade-$stamp-$load_tag.txt"
 : >"$details"
 
 # Writes to stdout and to the details file.
@@ -86,7 +111,8 @@ say() { printf '%s\n' "$*" | tee -a "$details"; }
 # timestamps per upgrade (starts, readies, dones), errors, messages, and the file names.
 run_proxy() {
   local p="$1" label port windows out csv launch D k start ready done_ end_ms stop lg n
-  local -a starts=() readies=() dones=() errors=() messages=()
+  local capacity="" offered_rate=""
+  local -a starts=() readies=() dones=() errors=() messages=() rate_args=()
   label="$("${p}_version")"
   bench_free_port port
   bench_log "starting $label on 127.0.0.1:$port (CPU $PROXY_CPU)"
@@ -96,7 +122,28 @@ run_proxy() {
     return
   fi
   if [ "$warmup" -gt 0 ]; then
-    bench_loadgen "$BENCH_TMP/$p.warmup" "http://127.0.0.1:$port/" "$warmup" "$connections" "$mode" || true
+    # The first half of the warm-up is the proxy's (and the generator's) JIT warm-up; the
+    # throughput of the second half is the capacity the load fraction refers to.
+    bench_loadgen "$BENCH_TMP/$p.warmup" "http://127.0.0.1:$port/" "$warmup" "$connections" "$mode" \
+      --warmup-ms $((warmup * 500)) || true
+    capacity="$(bench_field "$BENCH_TMP/$p.warmup" RESULT rps)"
+  fi
+  if [ -n "$fraction" ]; then
+    if ! awk -v c="${capacity:-0}" 'BEGIN { exit !(c >= 1) }'; then
+      bench_log "$p: no closed-loop throughput from the warm-up; cannot offer a load fraction"
+      cat "$BENCH_TMP/$p.warmup" >&2
+      summary_rows+=("$(printf '%-26s %s' "$label" "no capacity measured in the warm-up")")
+      "${p}_stop"
+      return
+    fi
+    offered_rate="$(awk -v c="$capacity" -v f="$fraction" 'BEGIN { r = int(c * f + 0.5); if (r < 1) r = 1; if (r > 1000000) r = 1000000; print r }')"
+  elif [ -n "$rate" ]; then
+    offered_rate="$rate"
+  fi
+  if [ -n "$offered_rate" ]; then
+    rate_args=(--rate "$offered_rate")
+    [ -n "$max_backlog" ] && rate_args+=(--max-backlog "$max_backlog")
+    bench_log "$p: closed-loop capacity ${capacity:-not measured} req/s; offering $offered_rate req/s"
   fi
 
   # The load runs until the stop file appears after the last upgrade's 10 s window; D is only
@@ -105,17 +152,17 @@ run_proxy() {
   [ "$D" -le 1200 ] || D=1200
   stop="$BENCH_TMP/$p.stop"
   windows="$BENCH_TMP/$p.windows"; out="$BENCH_TMP/$p.loadgen"
-  csv="$BENCH_DIR/results/upgrade-$stamp-$mode-$p-intervals.csv"
+  csv="$BENCH_DIR/results/upgrade-$stamp-$load_tag-$p-intervals.csv"
   : >"$windows"
   launch="$(now_ms)"
   bench_spawn "$out" "${PIN_LOAD[@]}" java -XX:+UseSerialGC -cp "$BENCH_TMP/classes" LoadGen \
     --url "http://127.0.0.1:$port/" --duration "$D" --connections "$connections" --mode "$mode" \
-    --windows "$windows" --intervals-out "$csv" --stop-file "$stop"
+    --windows "$windows" --intervals-out "$csv" --stop-file "$stop" "${rate_args[@]}"
   lg="$LAST_PID"
   end_ms=$((launch + D * 1000))
   bench_log "$p: steady load for ${steady}s, then $upgrades upgrades at least ${spacing}s apart (load bound ${D}s)"
-  # One extra second covers the load generator's JVM start; the steady window skips its first 2 s.
-  sleep_until_ms $((launch + steady * 1000 + 1000))
+  # The steady window skips the generator's start (STEADY_SKIP_MS) and lasts about --steady s.
+  sleep_until_ms $((launch + steady * 1000 + STEADY_SKIP_MS - 1000))
   drive_upgrades
 
   if ! bench_wait_exit "$lg" $((D + 60)); then
@@ -137,7 +184,7 @@ drive_upgrades() {
       bench_log "$p: too little load time left for upgrade $k; stopping after $((k - 1))"
       break
     fi
-    [ "$k" = 1 ] && echo "steady $((launch + 2000)) $start" >>"$windows"
+    [ "$k" = 1 ] && echo "steady $((launch + STEADY_SKIP_MS)) $start" >>"$windows"
     [ "$k" -gt 1 ] && echo "u$((k - 1))_all ${starts[$((k - 2))]} $start" >>"$windows"
     UPG_READY_MS="" UPG_DONE_MS=""
     # Called in this shell (not a $(...) subshell) so the pids and timestamps it sets survive.
@@ -167,31 +214,56 @@ drive_upgrades() {
 }
 
 # Turns the generator's WINDOW lines into the per-upgrade table and one summary row.
+# Closed loop: dips against the steady served rate. Open loop: dips against the offered rate
+# (dip_steady against the steady served rate), plus the longest wait (max_ms) around the upgrade.
 report_upgrades() {
+  local load_desc="closed loop"
+  if [ -n "$fraction" ]; then
+    load_desc="open loop at $offered_rate req/s offered ($fraction x closed-loop capacity $capacity req/s)"
+  elif [ -n "$offered_rate" ]; then
+    load_desc="open loop at $offered_rate req/s offered"
+  fi
   say ""
-  say "== $label: $mode, $connections connections, $n upgrade(s) >= ${spacing}s apart"
+  say "== $label: $mode, $connections connections, $load_desc, $n upgrade(s) >= ${spacing}s apart"
   if ! grep -q '^WINDOW name=steady ' "$out"; then
     cat "$out" | tee -a "$details" >&2
     summary_rows+=("$(printf '%-26s %s' "$label" "no measurement (see above)")")
     return
   fi
-  local srps sp99 smin
+  local srps sp99 smin soff
   srps="$(wfield "$out" steady rps)"; sp99="$(wfield "$out" steady p99_us)"; smin="$(wfield "$out" steady min_interval_rps)"
-  say "steady state: $srps req/s, p99 $(ms "$sp99") ms, failed $(wfield "$out" steady failed);" \
-    "worst 100 ms bucket $(pct "$smin" "$srps") below the mean (noise floor for the dip columns)"
-  say "$(printf '%3s %8s %8s %7s %10s %10s %12s %9s  %s' '#' 'ready_s' 'done_s' 'failed' 'dip_worst' 'dip_mean' 'p99_after_ms' 'p99_ratio' 'failure kinds')"
-  local total_failed=0 max_failed=0 worst_dip="" worst_mean="" worst_ratio="" f kinds key v dipw dipm p99a rat
-  local good=0 ready_s done_s after_intervals
+  soff="$(wfield "$out" steady offered_rps)"
+  if [ -n "$offered_rate" ]; then
+    say "steady state: $srps req/s served of $soff offered, p99 $(ms "$sp99") ms (from due time), max $(ms "$(wfield "$out" steady max_us)") ms," \
+      "failed $(wfield "$out" steady failed); worst 100 ms bucket $(pct "$smin" "$soff") below the offered rate (noise floor for the dip columns)"
+    say "generator's own lateness in the steady state: up to $(ms "$(wfield "$out" steady schedule_lag_max_us)") ms (gen_lag_ms below: the same in each dip window)"
+    say "$(printf '%3s %8s %8s %7s %10s %10s %10s %9s %10s %12s %9s  %s' '#' 'ready_s' 'done_s' 'failed' 'dip_worst' 'dip_mean' 'dip_steady' 'max_ms' 'gen_lag_ms' 'p99_after_ms' 'p99_ratio' 'failure kinds')"
+  else
+    say "steady state: $srps req/s, p99 $(ms "$sp99") ms, failed $(wfield "$out" steady failed);" \
+      "worst 100 ms bucket $(pct "$smin" "$srps") below the mean (noise floor for the dip columns)"
+    say "$(printf '%3s %8s %8s %7s %10s %10s %12s %9s  %s' '#' 'ready_s' 'done_s' 'failed' 'dip_worst' 'dip_mean' 'p99_after_ms' 'p99_ratio' 'failure kinds')"
+  fi
+  local total_failed=0 max_failed=0 worst_dip="" worst_mean="" worst_ratio="" f kinds key v dipw dipm dips p99a rat
+  local good=0 ready_s done_s after_intervals maxw lagw
   for ((k = 1; k <= n; k++)); do
     f="$(wfield "$out" "u${k}_all" failed)"; f="${f:-0}"
     kinds=""
-    for key in connect reset eof_before_response eof_mid_response bad_response non_2xx timeout; do
+    for key in connect reset eof_before_response eof_mid_response bad_response non_2xx timeout overload; do
       v="$(wfield "$out" "u${k}_all" "failed_$key")"
       [ -n "$v" ] && [ "$v" != 0 ] && kinds="$kinds $key=$v"
     done
     [ -n "${errors[$k]:-}" ] && kinds="$kinds (${errors[$k]})"
-    dipw="$(pct "$(wfield "$out" "u${k}_dip" min_interval_rps)" "$srps")"
-    dipm="$(pct "$(wfield "$out" "u${k}_dip" rps)" "$srps")"
+    if [ -n "$offered_rate" ]; then
+      # Served against offered in the same intervals; the worst bucket against the offered rate.
+      dipw="$(pct "$(wfield "$out" "u${k}_dip" min_interval_rps)" "$(wfield "$out" "u${k}_dip" offered_rps)")"
+      dipm="$(pct "$(wfield "$out" "u${k}_dip" ok)" "$(wfield "$out" "u${k}_dip" offered)")"
+      dips="$(pct "$(wfield "$out" "u${k}_dip" rps)" "$srps")"
+      maxw="$(ms "$(wfield "$out" "u${k}_dip" max_us)")"
+      lagw="$(ms "$(wfield "$out" "u${k}_dip" schedule_lag_max_us)")"
+    else
+      dipw="$(pct "$(wfield "$out" "u${k}_dip" min_interval_rps)" "$srps")"
+      dipm="$(pct "$(wfield "$out" "u${k}_dip" rps)" "$srps")"
+    fi
     p99a="$(wfield "$out" "u${k}_after" p99_us)"
     after_intervals="$(wfield "$out" "u${k}_after" intervals)"
     if [ "${after_intervals:-0}" -lt $((AFTER_MS / 100 - 5)) ]; then
@@ -208,8 +280,13 @@ report_upgrades() {
       ready_s="$(secs $((${readies[$((k - 1))]} - ${starts[$((k - 1))]})))"
       done_s="$(secs $((${dones[$((k - 1))]} - ${starts[$((k - 1))]})))"
     fi
-    say "$(printf '%3d %8s %8s %7s %10s %10s %12s %9s %s' "$k" "$ready_s" "$done_s" \
-      "$f" "$dipw" "$dipm" "$([ -n "$p99a" ] && ms "$p99a" || echo n/a)" "$rat" "${kinds# }")"
+    if [ -n "$offered_rate" ]; then
+      say "$(printf '%3d %8s %8s %7s %10s %10s %10s %9s %10s %12s %9s %s' "$k" "$ready_s" "$done_s" \
+        "$f" "$dipw" "$dipm" "$dips" "$maxw" "$lagw" "$([ -n "$p99a" ] && ms "$p99a" || echo n/a)" "$rat" "${kinds# }")"
+    else
+      say "$(printf '%3d %8s %8s %7s %10s %10s %12s %9s %s' "$k" "$ready_s" "$done_s" \
+        "$f" "$dipw" "$dipm" "$([ -n "$p99a" ] && ms "$p99a" || echo n/a)" "$rat" "${kinds# }")"
+    fi
     total_failed=$((total_failed + f))
     [ "$f" -gt "$max_failed" ] && max_failed="$f"
     worst_dip="$(printf '%s\n%s\n' "$worst_dip" "$dipw" | grep -v '^$' | sort -t% -k1 -g | tail -1)"
@@ -219,9 +296,16 @@ report_upgrades() {
   for ((k = 1; k <= n; k++)); do
     [ -n "${messages[$k]:-}" ] && say "  upgrade $k: ${messages[$k]}"
   done
-  say "total failed: $total_failed over $n upgrade(s) (load generator overall: $(bench_field "$out" RESULT ok) ok, $(bench_field "$out" RESULT failed) failed)"
-  summary_rows+=("$(printf '%-26s %9s %7s %12s %10s %10s %10s %9s' "${label:0:26}" "$good/$n" "$total_failed" "$max_failed" \
-    "${worst_mean:-n/a}" "${worst_dip:-n/a}" "${worst_ratio:-n/a}" "$srps")")
+  say "total failed: $total_failed over $n upgrade(s) (load generator overall: $(bench_field "$out" RESULT offered) offered, $(bench_field "$out" RESULT ok) ok, $(bench_field "$out" RESULT failed) failed)"
+  if [ -n "$offered_rate" ]; then
+    say "load generator: requests sent p99 $(ms "$(bench_field "$out" RESULT schedule_lag_p99_us)") ms after due (its own scheduling error)," \
+      "backlog peak $(bench_field "$out" RESULT backlog_max), idle connections closed by the proxy: $(bench_field "$out" RESULT idle_closed)"
+    summary_rows+=("$(printf '%-26s %9s %7s %12s %10s %10s %10s %9s %9s' "${label:0:26}" "$good/$n" "$total_failed" "$max_failed" \
+      "${worst_mean:-n/a}" "${worst_dip:-n/a}" "${worst_ratio:-n/a}" "$srps" "$offered_rate")")
+  else
+    summary_rows+=("$(printf '%-26s %9s %7s %12s %10s %10s %10s %9s' "${label:0:26}" "$good/$n" "$total_failed" "$max_failed" \
+      "${worst_mean:-n/a}" "${worst_dip:-n/a}" "${worst_ratio:-n/a}" "$srps")")
+  fi
 }
 
 for p in "${proxies[@]}"; do
@@ -236,9 +320,20 @@ for p in "${proxies[@]}"; do
 done
 
 say ""
-say "Zentinel upgrade bench $(date -u +%Y-%m-%dT%H:%MZ): $mode, $connections connections, $upgrades upgrades >= ${spacing}s apart, load generator: bench/loadgen/LoadGen.java"
+load_line="closed loop"
+[ -n "$rate" ] && load_line="open loop at $rate req/s"
+[ -n "$fraction" ] && load_line="open loop at $fraction x each proxy's closed-loop capacity"
+say "Zentinel upgrade bench $(date -u +%Y-%m-%dT%H:%MZ): $mode, $connections connections, $load_line, $upgrades upgrades >= ${spacing}s apart, load generator: bench/loadgen/LoadGen.java"
 say "Machine: $(bench_machine_line)"
-say "$(printf '%-26s %9s %7s %12s %10s %10s %10s %9s' proxy 'ok/tried' failed 'max/upgrade' 'dip_mean' 'dip_worst' 'p99 ratio' 'steady/s')"
+if [ "$open_loop" = 1 ]; then
+  say "$(printf '%-26s %9s %7s %12s %10s %10s %10s %9s %9s' proxy 'ok/tried' failed 'max/upgrade' 'dip_mean' 'dip_worst' 'p99 ratio' 'steady/s' 'offered/s')"
+else
+  say "$(printf '%-26s %9s %7s %12s %10s %10s %10s %9s' proxy 'ok/tried' failed 'max/upgrade' 'dip_mean' 'dip_worst' 'p99 ratio' 'steady/s')"
+fi
 for r in "${summary_rows[@]}"; do say "$r"; done
-say "(dip_mean, dip_worst and p99 ratio: the worst over the upgrades; per-upgrade tables above)"
+if [ "$open_loop" = 1 ]; then
+  say "(dip_mean and dip_worst against the offered rate, p99 from the due time; the worst over the upgrades; per-upgrade tables above)"
+else
+  say "(dip_mean, dip_worst and p99 ratio: the worst over the upgrades; per-upgrade tables above)"
+fi
 bench_log "details: $details"

@@ -1,18 +1,26 @@
 /*
  * Zentinel bench load generator: a single-file Java program (run with `java LoadGen.java ...`,
  * no dependencies) that drives a fixed number of HTTP/1.1 connections against a loopback
- * address for a bounded time and request count, and accounts for EVERY request it starts.
+ * address for a bounded time and request count, and accounts for EVERY request it offers.
+ *
+ * Two ways to offer load:
+ *   - closed loop (default): each connection sends its next request as soon as the last answer
+ *     arrived, like wrk without -R. It measures capacity; latency under overload is understated
+ *     (coordinated omission).
+ *   - open loop (--rate R): request k is due at start + k/R seconds whatever the server does.
+ *     A due request takes an idle connection (round-robin), or waits in a bounded FIFO backlog
+ *     until one frees up, or, when the backlog is full, fails as "overload". Latency and the
+ *     timeout count from the DUE time, so a stalled server shows as latency, not as fewer samples.
  *
  * Accounting contract (documented in docs/benchmark.md):
- *   - A request is "started" when its connection slot begins it: on a fresh connection that is
- *     the connect attempt, on a reused keep-alive connection it is the first byte written.
- *   - Every started request ends in exactly one outcome: ok (complete 2xx response) or one of
+ *   - A request is "offered" when it is due (open loop) or when its slot begins it (closed loop:
+ *     on a fresh connection that is the connect attempt, on a reused one the first byte written).
+ *   - Every offered request ends in exactly one outcome: ok (complete 2xx response) or one of
  *     the failure kinds in {@link Outcome}. There is no silent retry: a request that hits a
  *     closed keep-alive connection is a failure here even though a browser might retry it.
- *   - Latency is measured from start to the last byte of the response (so in close mode it
- *     includes the TCP connect). Percentiles are over ok requests only.
- *   - The generator is closed-loop (each connection waits for its response before sending the
- *     next request), like wrk without -R: latency under overload is understated.
+ *   - Latency runs from the start (closed loop) or the due time (open loop) to the last byte of
+ *     the response (so in close mode it includes the TCP connect). Percentiles are over ok
+ *     requests only.
  *
  * Output: human-readable summary on stdout, plus machine-readable lines starting with
  * "RESULT " and "WINDOW " (key=value pairs) for the bench scripts.
@@ -32,11 +40,13 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 public final class LoadGen {
     public static void main(String[] args) throws Exception {
@@ -76,7 +86,11 @@ final class Options {
             "usage: java LoadGen.java --url http://127.0.0.1:PORT/PATH [options]",
             "  --connections N          concurrent connections (default 64, 1..20000)",
             "  --duration S             seconds of load (default 10, 1..3600)",
-            "  --requests N             stop starting requests after N in total (default 1000000000)",
+            "  --requests N             stop offering requests after N in total (default 1000000000)",
+            "  --rate R                 open loop: offer R requests/s in total on a fixed schedule (1..1000000;",
+            "                           default: closed loop, each connection sends again once answered)",
+            "  --max-backlog N          open loop: due requests that may wait for a busy connection; one more",
+            "                           fails as 'overload' (default 10000, 0..10000000)",
             "  --mode keepalive|close   reuse connections, or one request per connection (default keepalive)",
             "  --threads T              selector threads; connections are split evenly (default 1, 1..64)",
             "  --timeout-ms MS          per-request timeout; exceeding it is a failure (default 10000)",
@@ -86,6 +100,8 @@ final class Options {
             "  --windows FILE           after the run, report each line 'NAME START_EPOCH_MS END_EPOCH_MS'",
             "  --stop-file FILE         end the load early when FILE appears (polled every 100 ms)",
             "  --max-response-header-bytes N  larger response heads are failures (default 65536)",
+            "  --warmup-ms MS           requests offered in the first MS of the run are counted apart",
+            "                           (RESULT warmup_*), not in the totals (default 0, below --duration)",
             "Only loopback targets are accepted.");
 
     /** Per-interval histograms cost ~13 KB each: this caps them at ~160 MB. */
@@ -107,7 +123,17 @@ final class Options {
     Path windowsFile;
     Path stopFile;
     int maxResponseHeaderBytes = 65_536;
+    /** Requests per second in total for the open loop; 0 = closed loop. */
+    long rate;
+    int maxBacklog = 10_000;
+    private boolean maxBacklogGiven;
+    /** Requests offered before this many ms into the run go to the warm-up counts, not the totals. */
+    int warmupMs;
     boolean help;
+
+    boolean openLoop() {
+        return rate > 0;
+    }
 
     static Options parse(String[] args) {
         Options o = new Options();
@@ -139,6 +165,12 @@ final class Options {
                 case "--windows" -> o.windowsFile = Path.of(v);
                 case "--stop-file" -> o.stopFile = Path.of(v);
                 case "--max-response-header-bytes" -> o.maxResponseHeaderBytes = intIn(flag, v, 256, 1 << 20);
+                case "--rate" -> o.rate = longIn(flag, v, 1, 1_000_000);
+                case "--warmup-ms" -> o.warmupMs = intIn(flag, v, 0, 3_600_000);
+                case "--max-backlog" -> {
+                    o.maxBacklog = intIn(flag, v, 0, 10_000_000);
+                    o.maxBacklogGiven = true;
+                }
                 default -> throw new IllegalArgumentException("unknown option " + flag);
             }
         }
@@ -152,6 +184,13 @@ final class Options {
         }
         if (o.stopFile != null && Files.exists(o.stopFile)) {
             throw new IllegalArgumentException("--stop-file " + o.stopFile + " already exists");
+        }
+        if (o.warmupMs >= o.durationSeconds * 1000) {
+            throw new IllegalArgumentException("--warmup-ms (" + o.warmupMs + ") must be below --duration ("
+                    + o.durationSeconds + " s)");
+        }
+        if (o.maxBacklogGiven && !o.openLoop()) {
+            throw new IllegalArgumentException("--max-backlog only applies to the open loop (--rate)");
         }
         if (o.threads > o.connections) {
             throw new IllegalArgumentException("--threads (" + o.threads + ") exceeds --connections (" + o.connections + ")");
@@ -232,8 +271,10 @@ enum Outcome {
     BAD_RESPONSE("bad_response"),
     /** a complete response whose status is not 2xx. */
     NON_2XX("non_2xx"),
-    /** no complete response within --timeout-ms of the start. */
-    TIMEOUT("timeout");
+    /** no complete response within --timeout-ms of the start (open loop: of the due time, queued or not). */
+    TIMEOUT("timeout"),
+    /** open loop only: due while every connection was busy and the backlog full; never sent. */
+    OVERLOAD("overload");
 
     final String key;
 
@@ -241,7 +282,7 @@ enum Outcome {
         this.key = key;
     }
 
-    static final Outcome[] FAILURES = {CONNECT, RESET, EOF_BEFORE_RESPONSE, EOF_MID_RESPONSE, BAD_RESPONSE, NON_2XX, TIMEOUT};
+    static final Outcome[] FAILURES = {CONNECT, RESET, EOF_BEFORE_RESPONSE, EOF_MID_RESPONSE, BAD_RESPONSE, NON_2XX, TIMEOUT, OVERLOAD};
 }
 
 /**
@@ -330,11 +371,17 @@ final class LatencyHistogram {
 final class IntervalSeries {
     final long intervalNanos;
     final long[][] outcomes;
+    /** Requests offered per interval, by due time (open loop) or start time (closed loop). */
+    final long[] offered;
+    /** Open loop: the generator's worst lateness per interval (by due time), microseconds. */
+    final long[] scheduleLagMaxUs;
     final LatencyHistogram[] latency;
 
     IntervalSeries(long intervalNanos, int intervals, boolean keepLatency) {
         this.intervalNanos = intervalNanos;
         this.outcomes = new long[Outcome.values().length][intervals];
+        this.offered = new long[intervals];
+        this.scheduleLagMaxUs = new long[intervals];
         this.latency = keepLatency ? new LatencyHistogram[intervals] : null;
     }
 
@@ -342,8 +389,21 @@ final class IntervalSeries {
         return outcomes[0].length;
     }
 
+    private int indexOf(long offsetNanos) {
+        return (int) Math.min(Math.max(offsetNanos / intervalNanos, 0), size() - 1);
+    }
+
+    void recordOffered(long offsetNanos) {
+        offered[indexOf(offsetNanos)]++;
+    }
+
+    void recordScheduleLag(long offsetNanos, long lagUs) {
+        int i = indexOf(offsetNanos);
+        scheduleLagMaxUs[i] = Math.max(scheduleLagMaxUs[i], lagUs);
+    }
+
     void record(long offsetNanos, Outcome outcome, long latencyUs) {
-        int i = (int) Math.min(Math.max(offsetNanos / intervalNanos, 0), size() - 1);
+        int i = indexOf(offsetNanos);
         outcomes[outcome.ordinal()][i]++;
         if (latency != null && outcome == Outcome.OK) {
             LatencyHistogram h = latency[i];
@@ -355,6 +415,10 @@ final class IntervalSeries {
     }
 
     void add(IntervalSeries other) {
+        for (int i = 0; i < size(); i++) {
+            offered[i] += other.offered[i];
+            scheduleLagMaxUs[i] = Math.max(scheduleLagMaxUs[i], other.scheduleLagMaxUs[i]);
+        }
         for (int k = 0; k < outcomes.length; k++) {
             for (int i = 0; i < size(); i++) {
                 outcomes[k][i] += other.outcomes[k][i];
@@ -391,9 +455,35 @@ final class Stats {
     final LatencyHistogram latency = new LatencyHistogram();
     final IntervalSeries series;
     long connectionsOpened;
+    long offered;
+    /** Open loop: how late the generator noticed a request was due (its own scheduling error), after the warm-up. */
+    final LatencyHistogram scheduleLag = new LatencyHistogram();
+    /** Open loop: the most due requests that waited for a connection at once. */
+    long backlogMax;
+    /** Open loop: idle keep-alive connections the server closed between requests (not failures). */
+    long idleClosed;
 
     Stats(long intervalNanos, int intervals, boolean keepIntervalLatency) {
         series = new IntervalSeries(intervalNanos, intervals, keepIntervalLatency);
+    }
+
+    /** Requests offered in the generator's warm-up: counted apart from the totals, never dropped. */
+    long warmupOffered;
+    final long[] warmupOutcomes = new long[Outcome.values().length];
+
+    void recordOffered(long offsetNanos, boolean warmup) {
+        if (warmup) {
+            warmupOffered++;
+        } else {
+            offered++;
+        }
+        series.recordOffered(offsetNanos);
+    }
+
+    /** A warm-up request's outcome: in the per-interval series, but not in the totals or latency. */
+    void recordWarmup(long offsetNanos, Outcome outcome, long latencyUs) {
+        warmupOutcomes[outcome.ordinal()]++;
+        series.record(offsetNanos, outcome, latencyUs);
     }
 
     void record(long offsetNanos, Outcome outcome, long latencyUs) {
@@ -411,6 +501,15 @@ final class Stats {
         latency.add(other.latency);
         series.add(other.series);
         connectionsOpened += other.connectionsOpened;
+        offered += other.offered;
+        warmupOffered += other.warmupOffered;
+        for (int i = 0; i < warmupOutcomes.length; i++) {
+            warmupOutcomes[i] += other.warmupOutcomes[i];
+        }
+        scheduleLag.add(other.scheduleLag);
+        // Workers keep separate backlogs: their peaks may not coincide, so the sum is an upper bound.
+        backlogMax += other.backlogMax;
+        idleClosed += other.idleClosed;
     }
 
     long ok() {
@@ -767,10 +866,13 @@ final class Connection {
         return phase == Phase.IDLE;
     }
 
-    /** Starts the next request, opening a connection if there is none. */
-    void startRequest(long now) {
-        startNanos = now;
-        deadlineNanos = now + worker.timeoutNanos();
+    /**
+     * Starts the next request, opening a connection if there is none. Latency and the timeout
+     * count from {@code since}: now in the closed loop, the due time in the open loop.
+     */
+    void startRequest(long since) {
+        startNanos = since;
+        deadlineNanos = since + worker.timeoutNanos();
         parser.reset();
         readBuffer.clear();
         request.rewind();
@@ -816,6 +918,8 @@ final class Connection {
                 write();
             } else if (phase == Phase.READING && k.isReadable()) {
                 read();
+            } else if (phase == Phase.IDLE && k.isReadable()) {
+                onIdleReadable();
             }
         } catch (java.nio.channels.CancelledKeyException e) {
             // The slot closed this channel earlier in the same select round; nothing to do.
@@ -914,6 +1018,33 @@ final class Connection {
         }
     }
 
+    /**
+     * Open loop: an idle keep-alive connection waits between requests, and the server may close
+     * it meanwhile (idle timeout, drain). Watching it lets the slot notice, as a pooling HTTP
+     * client does, instead of sending its next request into a connection known to be closed.
+     */
+    void watchWhileIdle() {
+        if (channel != null) {
+            key.interestOps(SelectionKey.OP_READ);
+        }
+    }
+
+    /** EOF, an error or unsolicited bytes on an idle connection: drop it; the next request reconnects. */
+    private void onIdleReadable() {
+        readBuffer.clear();
+        int n;
+        try {
+            n = channel.read(readBuffer);
+        } catch (IOException e) {
+            n = -1;
+        }
+        readBuffer.clear();
+        if (n != 0) {
+            worker.stats().idleClosed++;
+            closeChannel();
+        }
+    }
+
     void closeChannel() {
         if (channel != null) {
             try {
@@ -950,28 +1081,136 @@ final class LoadDeadline {
     }
 }
 
+/**
+ * The open loop's timetable: global request k is due at start + k/rate. With several workers,
+ * worker i owns requests i, i+T, i+2T, ... so the merged schedule is exactly the asked rate.
+ */
+final class Schedule {
+    private final long startNanos;
+    private final long rate;
+    private final int stride;
+    private final long limit;
+    private long next;
+
+    /**
+     * @param first this worker's first global request index
+     * @param stride the number of workers
+     * @param limit global requests allowed in total (--requests)
+     */
+    Schedule(long startNanos, long rate, int first, int stride, long limit) {
+        this.startNanos = startNanos;
+        this.rate = rate;
+        this.stride = stride;
+        this.limit = limit;
+        this.next = first;
+    }
+
+    /** Whether another request is due before the load ends and within the request limit. */
+    boolean hasNext(long endNanos) {
+        return next < limit && nextDue() - endNanos < 0;
+    }
+
+    long nextDue() {
+        // k <= rate * 3600 (the longest run) keeps k * 1e9 far below Long.MAX_VALUE.
+        return startNanos + Math.multiplyExact(next, 1_000_000_000L) / rate;
+    }
+
+    void advance() {
+        next += stride;
+    }
+}
+
+/** Due times of requests waiting for a free connection, oldest first; grows up to a fixed cap. */
+final class DueQueue {
+    private final int capacity;
+    private long[] ring;
+    private int head;
+    private int size;
+
+    DueQueue(int capacity) {
+        this.capacity = capacity;
+        this.ring = new long[Math.max(1, Math.min(capacity, 1024))];
+    }
+
+    int size() {
+        return size;
+    }
+
+    boolean isEmpty() {
+        return size == 0;
+    }
+
+    /** Appends a due time; false when the queue is at its capacity. */
+    boolean offer(long due) {
+        if (size == capacity) {
+            return false;
+        }
+        if (size == ring.length) {
+            long[] bigger = new long[(int) Math.min((long) ring.length * 2, capacity)];
+            for (int i = 0; i < size; i++) {
+                bigger[i] = ring[(head + i) % ring.length];
+            }
+            ring = bigger;
+            head = 0;
+        }
+        ring[(head + size) % ring.length] = due;
+        size++;
+        return true;
+    }
+
+    long peek() {
+        if (size == 0) {
+            throw new IllegalStateException("empty");
+        }
+        return ring[head];
+    }
+
+    long poll() {
+        long due = peek();
+        head = (head + 1) % ring.length;
+        size--;
+        return due;
+    }
+}
+
 /** A selector thread driving a share of the connection slots. */
 final class Worker implements Runnable {
     private static final long SCAN_NANOS = 5_000_000L;
+    /**
+     * Selector waits have millisecond resolution; a due time closer than 1 ms is waited for in
+     * naps this short, which bounds both how late a request goes out and how late a response
+     * that arrives meanwhile is read (plus the OS timer slack, ~50 us on Linux).
+     */
+    private static final long NAP_NANOS = 50_000L;
 
     private final Options options;
     private final long startNanos;
+    private final long warmupEndNanos;
     private final LoadDeadline deadline;
     private final long quota;
     private final int slots;
     private final Stats stats;
     private final CountDownLatch done;
     private final List<Connection> connections = new ArrayList<>();
+    /** Open loop only (null in the closed loop): the timetable, the waiting requests, the idle slots. */
+    private final Schedule schedule;
+    private final DueQueue backlog;
+    private final ArrayDeque<Connection> idleSlots;
     private Selector selector;
     private long started;
     private Throwable failure;
 
-    Worker(Options options, long startNanos, LoadDeadline deadline, int slots, long quota, Stats stats, CountDownLatch done) {
+    Worker(Options options, long startNanos, LoadDeadline deadline, int slots, long quota, Schedule schedule,
+            int maxBacklog, Stats stats, CountDownLatch done) {
         this.options = options;
         this.startNanos = startNanos;
+        this.warmupEndNanos = startNanos + options.warmupMs * 1_000_000L;
         this.deadline = deadline;
         this.slots = slots;
         this.quota = quota;
+        this.schedule = schedule;
+        this.backlog = schedule == null ? null : new DueQueue(maxBacklog);
+        this.idleSlots = schedule == null ? null : new ArrayDeque<>(slots);
         this.stats = stats;
         this.done = done;
     }
@@ -1004,17 +1243,69 @@ final class Worker implements Runnable {
         return failure;
     }
 
+    /** Records a request's outcome; requestStart is when it was offered (start or due time). */
     void record(long now, long requestStart, Outcome outcome) {
-        stats.record(now - startNanos, outcome, (now - requestStart) / 1_000);
+        if (requestStart - warmupEndNanos < 0) {
+            stats.recordWarmup(now - startNanos, outcome, (now - requestStart) / 1_000);
+        } else {
+            stats.record(now - startNanos, outcome, (now - requestStart) / 1_000);
+        }
     }
 
-    /** A slot finished a request (or its backoff): start the next one while load lasts. */
+    private void recordOffered(long offeredAt) {
+        stats.recordOffered(offeredAt - startNanos, offeredAt - warmupEndNanos < 0);
+    }
+
+    /** A slot finished a request (or its backoff): give it the next request, if there is one. */
     void onSlotFree(Connection c, long now) {
-        if (now - deadline.endNanos() < 0 && started < quota) {
+        if (schedule != null) {
+            onSlotFreeOpenLoop(c, now);
+        } else if (now - deadline.endNanos() < 0 && started < quota) {
             started++;
+            recordOffered(now);
             c.startRequest(now);
         } else {
             c.closeChannel();
+        }
+    }
+
+    /** Open loop: the oldest waiting request still inside its timeout, else back to the idle queue. */
+    private void onSlotFreeOpenLoop(Connection c, long now) {
+        expireBacklog(now);
+        if (!backlog.isEmpty()) {
+            c.startRequest(backlog.poll());
+        } else {
+            c.watchWhileIdle();
+            idleSlots.addLast(c);
+        }
+    }
+
+    /** Requests that waited in the backlog past their timeout (counted from the due time) fail. */
+    private void expireBacklog(long now) {
+        while (!backlog.isEmpty() && now - (backlog.peek() + timeoutNanos()) >= 0) {
+            record(now, backlog.poll(), Outcome.TIMEOUT);
+        }
+    }
+
+    /** Open loop: every request due by now goes to an idle slot, into the backlog, or fails as overload. */
+    private void issueDue(long now) {
+        long end = deadline.endNanos();
+        while (schedule.hasNext(end) && schedule.nextDue() - now <= 0) {
+            long due = schedule.nextDue();
+            schedule.advance();
+            recordOffered(due);
+            if (due - warmupEndNanos >= 0) {
+                stats.scheduleLag.record((now - due) / 1_000);
+            }
+            stats.series.recordScheduleLag(due - startNanos, (now - due) / 1_000);
+            Connection c = idleSlots.pollFirst();
+            if (c != null) {
+                c.startRequest(due);
+            } else if (backlog.offer(due)) {
+                stats.backlogMax = Math.max(stats.backlogMax, backlog.size());
+            } else {
+                record(now, due, Outcome.OVERLOAD);
+            }
         }
     }
 
@@ -1027,8 +1318,12 @@ final class Worker implements Runnable {
                 connections.add(new Connection(this, req, options.maxResponseHeaderBytes));
             }
             long now = System.nanoTime();
-            for (Connection c : connections) {
-                onSlotFree(c, now);
+            if (schedule == null) {
+                for (Connection c : connections) {
+                    onSlotFree(c, now);
+                }
+            } else {
+                idleSlots.addAll(connections);
             }
             loop();
         } catch (Throwable t) {
@@ -1044,7 +1339,13 @@ final class Worker implements Runnable {
     private void loop() throws IOException {
         long nextScan = System.nanoTime() + SCAN_NANOS;
         while (true) {
-            selector.select(k -> ((Connection) k.attachment()).onReady(k), 5);
+            if (schedule == null) {
+                selector.select(k -> ((Connection) k.attachment()).onReady(k), 5);
+            } else {
+                long now = System.nanoTime();
+                issueDue(now);
+                waitForIoOrDue(now, nextScan);
+            }
             long now = System.nanoTime();
             if (now - nextScan >= 0) {
                 nextScan = now + SCAN_NANOS;
@@ -1054,27 +1355,63 @@ final class Worker implements Runnable {
                     busy |= !c.idle();
                 }
                 long end = deadline.endNanos();
-                if (!busy && (now - end >= 0 || started >= quota)) {
+                boolean moreToOffer;
+                if (schedule == null) {
+                    moreToOffer = now - end < 0 && started < quota;
+                } else {
+                    expireBacklog(now);
+                    busy |= !backlog.isEmpty();
+                    moreToOffer = schedule.hasNext(end);
+                }
+                if (!busy && !moreToOffer) {
                     return;
                 }
-                // After the load ends, in-flight requests get their own timeout to finish; this
-                // hard stop is a second bound in case a bug leaves a slot stuck.
+                // After the load ends, in-flight (and queued) requests get their own timeout to
+                // finish; this hard stop is a second bound in case a bug leaves a slot stuck.
                 if (now - (end + timeoutNanos() + 2_000_000_000L) >= 0) {
                     throw new IllegalStateException("connections still busy " + (now - end) / 1_000_000 + " ms after the end");
                 }
             }
         }
     }
+
+    /** Open loop: handles I/O until the next request is due or the next scan, whichever is first. */
+    private void waitForIoOrDue(long now, long nextScan) throws IOException {
+        long wait = nextScan - now;
+        if (schedule.hasNext(deadline.endNanos())) {
+            wait = Math.min(wait, schedule.nextDue() - now);
+        }
+        if (wait >= 1_000_000L) {
+            selector.select(k -> ((Connection) k.attachment()).onReady(k), wait / 1_000_000L);
+        } else if (selector.selectNow(k -> ((Connection) k.attachment()).onReady(k)) == 0 && wait > 0) {
+            LockSupport.parkNanos(Math.min(wait, NAP_NANOS));
+        }
+    }
 }
 
 /** Starts the workers, waits for them, merges what they saw. */
 final class Run {
+    /**
+     * The first selector, socket and lambda of a JVM cost tens of milliseconds of class loading
+     * and linking. Paid here, before the clock starts, so the open loop's first due requests do
+     * not wait for it (that wait would be counted as latency of whatever serves them).
+     */
+    private static void preloadIoClasses() throws IOException {
+        try (Selector s = Selector.open(); SocketChannel c = SocketChannel.open()) {
+            c.configureBlocking(false);
+            c.register(s, SelectionKey.OP_CONNECT);
+            s.selectNow(k -> k.attachment());
+        }
+    }
+
     private final Options options;
     long startNanos;
     long startEpochMs;
     long elapsedNanos;
     /** How long load was offered (the duration, or less when the stop file ended it). */
     long loadNanos;
+    /** The part of loadNanos after the generator's warm-up: what the totals' rates are over. */
+    long measuredNanos;
 
     Run(Options options) {
         this.options = options;
@@ -1085,7 +1422,7 @@ final class Run {
         return (int) (total / options.intervalMs + 1);
     }
 
-    Stats execute() throws InterruptedException {
+    Stats execute() throws InterruptedException, IOException {
         LoadDeadline deadline;
         long intervalNanos = options.intervalMs * 1_000_000L;
         boolean keepIntervalLatency = options.windowsFile != null || options.intervalsFile != null;
@@ -1093,15 +1430,19 @@ final class Run {
         CountDownLatch done = new CountDownLatch(n);
         List<Worker> workers = new ArrayList<>();
         List<Stats> perWorker = new ArrayList<>();
+        preloadIoClasses();
         startEpochMs = System.currentTimeMillis();
         startNanos = System.nanoTime();
         deadline = new LoadDeadline(startNanos + options.durationSeconds * 1_000_000_000L);
         for (int i = 0; i < n; i++) {
             int slots = options.connections / n + (i < options.connections % n ? 1 : 0);
             long quota = options.maxRequests / n + (i < options.maxRequests % n ? 1 : 0);
+            Schedule schedule = options.openLoop()
+                    ? new Schedule(startNanos, options.rate, i, n, options.maxRequests) : null;
+            int maxBacklog = options.maxBacklog / n + (i < options.maxBacklog % n ? 1 : 0);
             Stats s = new Stats(intervalNanos, intervals(), keepIntervalLatency);
             perWorker.add(s);
-            Worker w = new Worker(options, startNanos, deadline, slots, quota, s, done);
+            Worker w = new Worker(options, startNanos, deadline, slots, quota, schedule, maxBacklog, s, done);
             workers.add(w);
             Thread t = new Thread(w, "loadgen-" + i);
             t.setDaemon(true);
@@ -1115,6 +1456,7 @@ final class Run {
         }
         elapsedNanos = System.nanoTime() - startNanos;
         loadNanos = Math.min(elapsedNanos, deadline.endNanos() - startNanos);
+        measuredNanos = Math.max(1, loadNanos - options.warmupMs * 1_000_000L);
         for (Worker w : workers) {
             if (w.failure() != null) {
                 throw new IllegalStateException("worker failed", w.failure());
@@ -1172,14 +1514,27 @@ final class Report {
 
     void printSummary(PrintStream out) {
         // Throughput is over the load period only, not the tail where in-flight requests finish.
-        double loadSeconds = run.loadNanos / 1e9;
+        double loadSeconds = run.measuredNanos / 1e9;
         LatencyHistogram h = stats.latency;
-        out.printf(Locale.ROOT, "loadgen: %s, %d connections, %d thread(s), %ds, target %s%n",
-                options.keepAlive ? "keep-alive" : "connection-close", options.connections, options.threads,
-                options.durationSeconds, options.address);
-        out.printf(Locale.ROOT, "  requests: %d ok, %d failed, %d connections opened%n",
-                stats.ok(), stats.failed(), stats.connectionsOpened);
-        out.printf(Locale.ROOT, "  throughput: %.0f req/s%n", stats.ok() / loadSeconds);
+        out.printf(Locale.ROOT, "loadgen: %s, %s, %d connections, %d thread(s), %ds, target %s%n",
+                options.keepAlive ? "keep-alive" : "connection-close",
+                options.openLoop() ? "open loop at " + options.rate + " req/s" : "closed loop",
+                options.connections, options.threads, options.durationSeconds, options.address);
+        out.printf(Locale.ROOT, "  requests: %d offered, %d ok, %d failed, %d connections opened%n",
+                stats.offered, stats.ok(), stats.failed(), stats.connectionsOpened);
+        out.printf(Locale.ROOT, "  throughput: %.0f req/s served, %.0f req/s offered%n",
+                stats.ok() / loadSeconds, stats.offered / loadSeconds);
+        if (options.warmupMs > 0) {
+            long warmupOk = stats.warmupOutcomes[Outcome.OK.ordinal()];
+            out.printf(Locale.ROOT, "  warm-up (first %d ms, not in the totals): %d offered, %d ok, %d failed%n",
+                    options.warmupMs, stats.warmupOffered, warmupOk, stats.warmupOffered - warmupOk);
+        }
+        if (options.openLoop()) {
+            out.printf(Locale.ROOT, "  schedule: sent p99 %.3f ms / max %.3f ms after due; backlog peak %d of %d;"
+                            + " %d idle connections closed by the server%n",
+                    stats.scheduleLag.percentile(0.99) / 1e3, stats.scheduleLag.maxUs() / 1e3,
+                    stats.backlogMax, options.maxBacklog, stats.idleClosed);
+        }
         out.printf(Locale.ROOT, "  latency: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms%n",
                 h.percentile(0.50) / 1e3, h.percentile(0.90) / 1e3, h.percentile(0.99) / 1e3,
                 h.percentile(0.999) / 1e3, h.maxUs() / 1e3);
@@ -1194,12 +1549,15 @@ final class Report {
             out.println(sb);
         }
         StringBuilder r = new StringBuilder("RESULT");
+        kv(r, "offered", stats.offered);
         kv(r, "ok", stats.ok());
         kv(r, "failed", stats.failed());
         for (Outcome o : Outcome.FAILURES) {
             kv(r, "failed_" + o.key, stats.outcomes[o.ordinal()]);
         }
         kv(r, "rps", String.format(Locale.ROOT, "%.1f", stats.ok() / loadSeconds));
+        kv(r, "offered_rps", String.format(Locale.ROOT, "%.1f", stats.offered / loadSeconds));
+        kv(r, "rate", options.rate);
         kv(r, "p50_us", h.percentile(0.50));
         kv(r, "p90_us", h.percentile(0.90));
         kv(r, "p99_us", h.percentile(0.99));
@@ -1209,6 +1567,18 @@ final class Report {
         kv(r, "start_epoch_ms", run.startEpochMs);
         kv(r, "elapsed_ms", run.elapsedNanos / 1_000_000);
         kv(r, "load_ms", run.loadNanos / 1_000_000);
+        kv(r, "measured_ms", run.measuredNanos / 1_000_000);
+        kv(r, "schedule_lag_p99_us", stats.scheduleLag.percentile(0.99));
+        kv(r, "schedule_lag_max_us", stats.scheduleLag.maxUs());
+        kv(r, "backlog_max", stats.backlogMax);
+        kv(r, "idle_closed", stats.idleClosed);
+        kv(r, "warmup_offered", stats.warmupOffered);
+        kv(r, "warmup_ok", stats.warmupOutcomes[Outcome.OK.ordinal()]);
+        long warmupFailed = 0;
+        for (Outcome o : Outcome.FAILURES) {
+            warmupFailed += stats.warmupOutcomes[o.ordinal()];
+        }
+        kv(r, "warmup_failed", warmupFailed);
         out.println(r);
     }
 
@@ -1218,7 +1588,7 @@ final class Report {
         for (Outcome o : Outcome.FAILURES) {
             sb.append(",").append(o.key);
         }
-        sb.append('\n');
+        sb.append(",offered\n");
         int last = lastUsedInterval();
         for (int i = 0; i <= last; i++) {
             long offset = (long) i * options.intervalMs;
@@ -1230,7 +1600,7 @@ final class Report {
             for (Outcome o : Outcome.FAILURES) {
                 sb.append(',').append(s.outcomes[o.ordinal()][i]);
             }
-            sb.append('\n');
+            sb.append(',').append(s.offered[i]).append('\n');
         }
         Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
     }
@@ -1239,7 +1609,7 @@ final class Report {
         IntervalSeries s = stats.series;
         int last = 0;
         for (int i = 0; i < s.size(); i++) {
-            if (s.ok(i) + s.failed(i) > 0) {
+            if (s.ok(i) + s.failed(i) + s.offered[i] > 0) {
                 last = i;
             }
         }
@@ -1258,12 +1628,16 @@ final class Report {
         int lo = (int) Math.max(0, from);
         int hi = (int) Math.min(lastUsedInterval(), to);
         long ok = 0;
+        long offered = 0;
         long[] failed = new long[Outcome.values().length];
         long minOk = Long.MAX_VALUE;
+        long lagMaxUs = 0;
         long maxOk = 0;
         LatencyHistogram h = new LatencyHistogram();
         for (int i = lo; i < hi; i++) {
             ok += s.ok(i);
+            offered += s.offered[i];
+            lagMaxUs = Math.max(lagMaxUs, s.scheduleLagMaxUs[i]);
             minOk = Math.min(minOk, s.ok(i));
             maxOk = Math.max(maxOk, s.ok(i));
             for (Outcome o : Outcome.FAILURES) {
@@ -1282,17 +1656,20 @@ final class Report {
         StringBuilder r = new StringBuilder("WINDOW");
         kv(r, "name", w.name());
         kv(r, "intervals", n);
+        kv(r, "offered", offered);
         kv(r, "ok", ok);
         kv(r, "failed", failedTotal);
         for (Outcome o : Outcome.FAILURES) {
             kv(r, "failed_" + o.key, failed[o.ordinal()]);
         }
         kv(r, "rps", String.format(Locale.ROOT, "%.1f", n == 0 ? 0.0 : ok * perSecond / n));
+        kv(r, "offered_rps", String.format(Locale.ROOT, "%.1f", n == 0 ? 0.0 : offered * perSecond / n));
         kv(r, "min_interval_rps", String.format(Locale.ROOT, "%.1f", n == 0 ? 0.0 : minOk * perSecond));
         kv(r, "max_interval_rps", String.format(Locale.ROOT, "%.1f", maxOk * perSecond));
         kv(r, "p50_us", h.percentile(0.50));
         kv(r, "p99_us", h.percentile(0.99));
         kv(r, "max_us", h.maxUs());
+        kv(r, "schedule_lag_max_us", lagMaxUs);
         out.println(r);
     }
 

@@ -62,12 +62,8 @@ public final class BackgroundStartup implements AutoCloseable {
         }
         foreground = true;
         long started = System.nanoTime();
-        Optional<String> problem;
-        try {
-            problem = ForegroundPriority.create().map(this::restore).orElse(Optional.of("no 'renice' command found"));
-        } catch (RuntimeException e) {
-            problem = Optional.of(e.toString());
-        }
+        Optional<String> problem = ThreadNiceness.create().map(t -> t.restore(targetNice))
+                .orElse(Optional.of("no 'renice' command found"));
         if (problem.isPresent()) {
             log.warn("could not return to niceness {} ({}); serving anyway: {}", targetNice, why, problem.get());
         } else {
@@ -75,15 +71,6 @@ public final class BackgroundStartup implements AutoCloseable {
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         }
         timer.shutdown();
-    }
-
-    private Optional<String> restore(ForegroundPriority priority) {
-        try {
-            return priority.restore(targetNice);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.of("interrupted");
-        }
     }
 
     /** Stops the deadline timer (the niceness stays as it is). */

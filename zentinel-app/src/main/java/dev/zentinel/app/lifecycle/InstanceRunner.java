@@ -406,8 +406,11 @@ public final class InstanceRunner {
                 openAtStart, drainTimeout.toMillis());
         started.proxy().stopAccepting();
         Stopwatch draining = Stopwatch.start();
-        DrainResult drained = awaitDrain(started.proxy().drain(drainTimeout), drainTimeout, started.proxy(),
-                openAtStart, draining);
+        CompletableFuture<DrainResult> drain = started.proxy().drain(drainTimeout);
+        if (handedOver) {
+            yieldCompilersToSuccessor();
+        }
+        DrainResult drained = awaitDrain(drain, drainTimeout, started.proxy(), openAtStart, draining);
         if (handedOver) {
             // The successor owns the control socket now; our own endpoints are gone.
             new DrainReporter(DomainSockets.detect(), protocol).report(started.layout().controlSocket(),
@@ -552,6 +555,13 @@ public final class InstanceRunner {
         public int drainingGenerations() {
             return draining.list().size();
         }
+    }
+
+    /** Our JIT need not compete with the successor's first seconds of serving: we only drain. */
+    private static void yieldCompilersToSuccessor() {
+        Optional<String> problem = ThreadNiceness.create().map(ThreadNiceness::compilersToBackground)
+                .orElse(Optional.of("no 'renice' command found"));
+        problem.ifPresent(p -> log.info("JIT compiler threads stay at their priority while draining: {}", p));
     }
 
     private static void closeQuietly(UpgradeService upgrades) {

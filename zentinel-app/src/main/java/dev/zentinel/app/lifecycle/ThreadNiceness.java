@@ -14,11 +14,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
 /**
- * Lowers the niceness of the threads of this process to a target: on Linux niceness is per thread, and the
- * JVM's threads (JIT compilers, GC, event loops) all inherited the background value. Threads
- * started meanwhile inherit from their creator, so a few rounds catch the ones a round missed.
+ * Changes the niceness of this process's threads with the system's {@code renice}: on Linux
+ * niceness is per thread (all JVM threads inherit the value the process started with), and the
+ * JVM offers no way to set it.
  */
-final class ForegroundPriority {
+final class ThreadNiceness {
+
+    /** The highest niceness, for work that should only ever use idle CPU time. */
+    static final int LOWEST_PRIORITY = 19;
 
     private static final int MAX_ROUNDS = 5;
     private static final Duration RENICE_TIMEOUT = Duration.ofSeconds(5);
@@ -27,22 +30,23 @@ final class ForegroundPriority {
     private final Niceness niceness;
     private final Path renice;
 
-    ForegroundPriority(Niceness niceness, Path renice) {
+    ThreadNiceness(Niceness niceness, Path renice) {
         this.niceness = niceness;
         this.renice = renice;
     }
 
-    static Optional<ForegroundPriority> create() {
-        return SystemCommand.find("renice").map(path -> new ForegroundPriority(Niceness.ofThisProcess(), path));
+    static Optional<ThreadNiceness> create() {
+        return SystemCommand.find("renice").map(path -> new ThreadNiceness(Niceness.ofThisProcess(), path));
     }
 
     /**
      * Renices every thread above {@code target} down to it, except the JIT compiler threads
-     * ({@link #staysInBackground}).
+     * ({@link #staysInBackground}). Threads started meanwhile inherit from their creator, so a
+     * few rounds catch the ones a round missed.
      *
      * @return empty when every such thread is at {@code target} or below; otherwise why not
      */
-    Optional<String> restore(int target) throws InterruptedException {
+    Optional<String> restore(int target) {
         String lastError = "";
         for (int round = 0; round < MAX_ROUNDS; round++) {
             long[] behind = behind(target);
@@ -66,6 +70,25 @@ final class ForegroundPriority {
         return threadName.startsWith("C1 CompilerThre") || threadName.startsWith("C2 CompilerThre");
     }
 
+    /**
+     * Sends the JIT compiler threads to the lowest priority: a process that has handed over to
+     * its successor only drains, and compiling code for its last seconds would take CPU from the
+     * successor's first ones.
+     *
+     * @return empty on success; otherwise why not
+     */
+    Optional<String> compilersToBackground() {
+        long[] compilers = LongStream.of(niceness.threadIds())
+                .filter(tid -> staysInBackground(niceness.threadName(tid).orElse("")))
+                .filter(tid -> niceness.ofThread(tid).orElse(LOWEST_PRIORITY) < LOWEST_PRIORITY)
+                .toArray();
+        if (compilers.length == 0) {
+            return Optional.empty();
+        }
+        String error = renice(LOWEST_PRIORITY, compilers);
+        return error.isEmpty() ? Optional.empty() : Optional.of(error);
+    }
+
     private long[] behind(int target) {
         return LongStream.of(niceness.threadIds())
                 .filter(tid -> niceness.ofThread(tid).orElse(target) > target)
@@ -74,7 +97,7 @@ final class ForegroundPriority {
     }
 
     /** Runs renice on the given threads; returns its complaint, if any (a thread that exited meanwhile is one). */
-    private String renice(int target, long[] threads) throws InterruptedException {
+    private String renice(int target, long[] threads) {
         List<String> command = new ArrayList<>(List.of(renice.toString(), "-n", Integer.toString(target), "-p"));
         LongStream.of(threads).forEach(tid -> command.add(Long.toString(tid)));
         Process process;
@@ -84,9 +107,15 @@ final class ForegroundPriority {
         } catch (IOException e) {
             return "cannot run " + renice + ": " + e.getMessage();
         }
-        if (!process.waitFor(RENICE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        try {
+            if (!process.waitFor(RENICE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                return renice + " did not finish within " + RENICE_TIMEOUT.toMillis() + " ms";
+            }
+        } catch (InterruptedException e) {
             process.destroyForcibly();
-            return renice + " did not finish within " + RENICE_TIMEOUT.toMillis() + " ms";
+            Thread.currentThread().interrupt();
+            return "interrupted";
         }
         try (InputStream err = process.getErrorStream()) {
             return new String(err.readNBytes(MAX_ERROR_BYTES), StandardCharsets.UTF_8).trim();

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,19 +51,35 @@ public final class BackgroundStartup implements AutoCloseable {
         Duration after = integer(environment.get(BackgroundStart.FOREGROUND_AFTER_ENV)).filter(ms -> ms >= 0)
                 .map(Duration::ofMillis).orElse(Duration.ZERO).minus(sinceSpawn);
         BackgroundStartup startup = new BackgroundStartup(target.get(), after.isNegative() ? Duration.ZERO : after);
-        startup.timer.schedule(() -> startup.foreground("start-up still running at the predecessor's deadline"),
+        startup.timer.schedule(() -> startup.foreground("start-up still running at the predecessor's deadline", true),
                 startup.foregroundAfter.toMillis(), TimeUnit.MILLISECONDS);
         return Optional.of(startup);
     }
 
-    /** Returns every thread to the predecessor's niceness, the first time it is called. */
-    synchronized void foreground(String why) {
+    /**
+     * Returns to the predecessor's niceness, the first time it is called, every thread but the
+     * JIT compilers (which stay niced: the compilations real traffic still triggers after READY
+     * then use idle CPU instead of half a busy core) and, when {@code mainToo} is false, the main
+     * thread (whose remaining start-up work, after READY, should not compete with the first
+     * requests either; {@link #serving} brings it back).
+     */
+    synchronized void foreground(String why, boolean mainToo) {
         if (foreground) {
             return;
         }
         foreground = true;
+        timer.shutdown();
+        restore(why, name -> !ThreadNiceness.isCompiler(name) && (mainToo || !ThreadNiceness.isMain(name)));
+    }
+
+    /** Once serving: the main thread returns to the predecessor's niceness too. */
+    synchronized void serving() {
+        restore("serving", ThreadNiceness::isMain);
+    }
+
+    private void restore(String why, Predicate<String> threads) {
         long started = System.nanoTime();
-        Optional<String> problem = ThreadNiceness.create().map(t -> t.restore(targetNice))
+        Optional<String> problem = ThreadNiceness.create().map(t -> t.restore(targetNice, threads))
                 .orElse(Optional.of("no 'renice' command found"));
         if (problem.isPresent()) {
             log.warn("could not return to niceness {} ({}); serving anyway: {}", targetNice, why, problem.get());
@@ -70,7 +87,6 @@ public final class BackgroundStartup implements AutoCloseable {
             log.info("back to niceness {} from the background start-up ({}; {} ms)", targetNice, why,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         }
-        timer.shutdown();
     }
 
     /** Stops the deadline timer (the niceness stays as it is). */

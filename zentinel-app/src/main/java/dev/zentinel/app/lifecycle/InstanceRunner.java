@@ -148,6 +148,7 @@ public final class InstanceRunner {
         }
         log.info("serving in {} ms: listeners {}, control socket {}, pid file {}", startup.millis(),
                 started.proxy().listenerAddresses(), layout.controlSocket(), layout.pidFile());
+        background.ifPresent(BackgroundStartup::serving);
 
         String reason = stopRequested.join();
         stop(reason, started, pidFile);
@@ -212,7 +213,7 @@ public final class InstanceRunner {
     /** Warms up (in the background, when so started), comes to the foreground, then accepts. */
     private void openListeners(ProxyInstance proxy) throws StartupException {
         step("warming up", () -> proxy.warmUp(settings.startStepTimeout(), readyBy(System.getenv())));
-        background.ifPresent(b -> b.foreground("warmed up"));
+        background.ifPresent(b -> b.foreground("warmed up", false));
         step("opening listeners", () -> proxy.openListeners(launch, settings.startStepTimeout()));
     }
 
@@ -406,11 +407,8 @@ public final class InstanceRunner {
                 openAtStart, drainTimeout.toMillis());
         started.proxy().stopAccepting();
         Stopwatch draining = Stopwatch.start();
-        CompletableFuture<DrainResult> drain = started.proxy().drain(drainTimeout);
-        if (handedOver) {
-            yieldCompilersToSuccessor();
-        }
-        DrainResult drained = awaitDrain(drain, drainTimeout, started.proxy(), openAtStart, draining);
+        DrainResult drained = awaitDrain(started.proxy().drain(drainTimeout), drainTimeout, started.proxy(),
+                openAtStart, draining);
         if (handedOver) {
             // The successor owns the control socket now; our own endpoints are gone.
             new DrainReporter(DomainSockets.detect(), protocol).report(started.layout().controlSocket(),
@@ -549,6 +547,9 @@ public final class InstanceRunner {
         @Override
         public void drainAndExit(String reason) {
             stopRequested.complete(reason);
+            if (handedOver) {
+                yieldToSuccessor();
+            }
         }
 
         @Override
@@ -557,11 +558,18 @@ public final class InstanceRunner {
         }
     }
 
-    /** Our JIT need not compete with the successor's first seconds of serving: we only drain. */
-    private static void yieldCompilersToSuccessor() {
-        Optional<String> problem = ThreadNiceness.create().map(ThreadNiceness::compilersToBackground)
-                .orElse(Optional.of("no 'renice' command found"));
-        problem.ifPresent(p -> log.info("JIT compiler threads stay at their priority while draining: {}", p));
+    /**
+     * Once handed over we only drain: our JIT compilers, main thread and control threads go to the
+     * lowest priority so that their last work (compiling drain paths, logging, closing) does not
+     * take CPU from the successor's first requests. The event loops finishing in-flight requests,
+     * and the JVM's own threads (GC), keep their priority.
+     */
+    private static void yieldToSuccessor() {
+        ThreadNiceness.create().map(t -> t.toBackground(name -> ThreadNiceness.isCompiler(name)
+                        || ThreadNiceness.isMain(name) || name.startsWith("zentinel-control")
+                        || name.startsWith("zentinel-upgrade")))
+                .orElse(Optional.of("no 'renice' command found"))
+                .ifPresent(problem -> log.info("threads stay at their priority while draining: {}", problem));
     }
 
     private static void closeQuietly(UpgradeService upgrades) {

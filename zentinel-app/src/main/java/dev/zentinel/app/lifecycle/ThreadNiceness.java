@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.LongStream;
 
 /**
@@ -40,59 +41,58 @@ final class ThreadNiceness {
     }
 
     /**
-     * Renices every thread above {@code target} down to it, except the JIT compiler threads
-     * ({@link #staysInBackground}). Threads started meanwhile inherit from their creator, so a
-     * few rounds catch the ones a round missed.
+     * Renices the threads whose kernel names {@code select} accepts, where above {@code target},
+     * down to it. Threads started meanwhile inherit from their creator, so a few rounds catch the
+     * ones a round missed.
      *
-     * @return empty when every such thread is at {@code target} or below; otherwise why not
+     * @return empty when every selected thread is at {@code target} or below; otherwise why not
      */
-    Optional<String> restore(int target) {
+    Optional<String> restore(int target, Predicate<String> select) {
         String lastError = "";
         for (int round = 0; round < MAX_ROUNDS; round++) {
-            long[] behind = behind(target);
+            long[] behind = behind(target, select);
             if (behind.length == 0) {
                 return Optional.empty();
             }
             lastError = renice(target, behind);
         }
-        long left = behind(target).length;
+        long left = behind(target, select).length;
         return left == 0 ? Optional.empty()
                 : Optional.of(left + " thread(s) still above niceness " + target + (lastError.isEmpty() ? "" : ": " + lastError));
     }
 
     /**
-     * HotSpot's JIT compiler threads stay niced: real traffic right after READY still triggers
-     * compilations (its profile differs from the warm-up's), and at full priority they would take
-     * half a busy core from the event loops for seconds. Niced, they compile in idle time, and on
-     * a saturated core still get a share, so compilation slows down but never stops.
-     */
-    static boolean staysInBackground(String threadName) {
-        return threadName.startsWith("C1 CompilerThre") || threadName.startsWith("C2 CompilerThre");
-    }
-
-    /**
-     * Sends the JIT compiler threads to the lowest priority: a process that has handed over to
-     * its successor only drains, and compiling code for its last seconds would take CPU from the
-     * successor's first ones.
+     * Sends the threads whose kernel names {@code select} accepts to the lowest priority (raising
+     * a niceness needs no privilege).
      *
      * @return empty on success; otherwise why not
      */
-    Optional<String> compilersToBackground() {
-        long[] compilers = LongStream.of(niceness.threadIds())
-                .filter(tid -> staysInBackground(niceness.threadName(tid).orElse("")))
+    Optional<String> toBackground(Predicate<String> select) {
+        long[] threads = LongStream.of(niceness.threadIds())
+                .filter(tid -> select.test(niceness.threadName(tid).orElse("")))
                 .filter(tid -> niceness.ofThread(tid).orElse(LOWEST_PRIORITY) < LOWEST_PRIORITY)
                 .toArray();
-        if (compilers.length == 0) {
+        if (threads.length == 0) {
             return Optional.empty();
         }
-        String error = renice(LOWEST_PRIORITY, compilers);
+        String error = renice(LOWEST_PRIORITY, threads);
         return error.isEmpty() ? Optional.empty() : Optional.of(error);
     }
 
-    private long[] behind(int target) {
+    /** HotSpot's JIT compiler threads (kernel names are cut at 15 characters). */
+    static boolean isCompiler(String threadName) {
+        return threadName.startsWith("C1 CompilerThre") || threadName.startsWith("C2 CompilerThre");
+    }
+
+    /** The JVM's primordial and main threads, which keep the launcher's name. */
+    static boolean isMain(String threadName) {
+        return threadName.equals("java");
+    }
+
+    private long[] behind(int target, Predicate<String> select) {
         return LongStream.of(niceness.threadIds())
                 .filter(tid -> niceness.ofThread(tid).orElse(target) > target)
-                .filter(tid -> !staysInBackground(niceness.threadName(tid).orElse("")))
+                .filter(tid -> select.test(niceness.threadName(tid).orElse("")))
                 .toArray();
     }
 

@@ -148,16 +148,19 @@ class UpgradeIT {
     private static void assertServesAtOurNiceness(long successorPid) {
         int expected = Niceness.ofThisProcess().current().orElseThrow();
         Niceness successor = new Niceness(Path.of("/proc/" + successorPid));
-        long[] threads = successor.threadIds();
-        assertThat(threads).isNotEmpty();
-        for (long tid : threads) {
-            String name = successor.threadName(tid).orElse("");
-            if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                continue; // JIT compiler threads stay niced by design (docs/upgrade.md)
+        // The main thread comes back last, once the successor has finished its start-up.
+        Awaitility.await("successor back at our niceness").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            long[] threads = successor.threadIds();
+            assertThat(threads).isNotEmpty();
+            for (long tid : threads) {
+                String name = successor.threadName(tid).orElse("");
+                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                    continue; // JIT compiler threads stay niced by design (docs/upgrade.md)
+                }
+                successor.ofThread(tid).ifPresent(nice -> assertThat(nice)
+                        .as("niceness of thread %d (%s) of successor %d", tid, name, successorPid).isEqualTo(expected));
             }
-            successor.ofThread(tid).ifPresent(nice -> assertThat(nice)
-                    .as("niceness of thread %d (%s) of successor %d", tid, name, successorPid).isEqualTo(expected));
-        }
+        });
     }
 
     private static void assertNoneFailed(CountingLoad load) {

@@ -114,7 +114,46 @@ zentinel_upgrade_unavailable() {
   fi
 }
 
+# BENCH_ZENTINEL_TRIGGER=signal (default): SIGHUP to the serving process, like nginx's USR2 and
+# HAProxy's reload, so no CLI JVM competes for the measured CPUs; ready when the pid file names
+# the new process. BENCH_ZENTINEL_TRIGGER=cli: `zentinel upgrade` (blocks until served), whose own
+# JVM start runs on whatever CPU is free, the load generator's included.
 zentinel_upgrade() {
+  case "${BENCH_ZENTINEL_TRIGGER:-signal}" in
+    signal) zentinel_upgrade_by_signal ;;
+    cli) zentinel_upgrade_by_cli ;;
+    *) echo "BENCH_ZENTINEL_TRIGGER must be signal or cli" >&2; return 1 ;;
+  esac
+}
+
+zentinel_upgrade_by_signal() {
+  local old="$PROXY_PID" new="" log="$BENCH_TMP/zentinel/zentinel.log" pidfile="$BENCH_TMP/zentinel/run/zentinel.pid"
+  local seen deadline line
+  seen="$(wc -l <"$log")"
+  # Bound: the proxy's readiness timeout (default 30 s) plus its kill grace and some slack.
+  deadline=$(($(now_ms) + 60000))
+  kill -HUP "$old" || { echo "cannot signal zentinel pid $old" >&2; return 1; }
+  while :; do
+    new="$(cat "$pidfile" 2>/dev/null || true)"
+    [ -n "$new" ] && [ "$new" != "$old" ] && break
+    line="$(tail -n +"$((seen + 1))" "$log" | grep -m1 -E 'upgrade (failed|refused)|upgrade on SIGHUP failed' || true)"
+    if [ -n "$line" ]; then
+      echo "zentinel upgrade failed: $line" >&2
+      return 1
+    fi
+    if [ "$(now_ms)" -ge "$deadline" ]; then
+      echo "no new zentinel pid in $pidfile within 60 s of SIGHUP" >&2
+      return 1
+    fi
+    sleep 0.05
+  done
+  UPG_READY_MS="$(now_ms)"
+  # The proxy's own account ("upgraded: pid A -> B (generation N) in T ms ..."), for the details.
+  tail -n +"$((seen + 1))" "$log" | grep -m1 -oE 'upgraded: pid [0-9]+ *-> *[0-9]+.*' >&2 || true
+  zentinel_follow "$old" "$new"
+}
+
+zentinel_upgrade_by_cli() {
   local old="$PROXY_PID" new out rc
   out="$("${RUN_CLI[@]}" timeout 120 "$DIST/bin/zentinel" upgrade --config "$ZENTINEL_CONFIG" 2>&1)"
   rc=$?
@@ -129,6 +168,12 @@ zentinel_upgrade() {
   fi
   new="$(printf '%s' "$out" | sed -n 's/.*\b\([0-9][0-9]*\)[[:space:]]*->[[:space:]]*\([0-9][0-9]*\).*/\2/p' | awk 'NR == 1')"
   [ -n "$new" ] || new="$(zentinel_status_pid)"
+  zentinel_follow "$old" "$new"
+}
+
+# After an upgrade: track the new pid and wait for the old one to finish draining.
+zentinel_follow() {
+  local old="$1" new="$2"
   if [ -n "$new" ]; then
     ZENTINEL_PIDS+=("$new")
     PROXY_PID="$new"

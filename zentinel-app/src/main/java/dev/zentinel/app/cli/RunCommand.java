@@ -1,6 +1,8 @@
 package dev.zentinel.app.cli;
 
 import dev.zentinel.app.control.DomainSockets;
+import dev.zentinel.app.lifecycle.BackgroundStartup;
+import dev.zentinel.app.runtime.CurrentProcess;
 import dev.zentinel.app.lifecycle.InstanceRunner;
 import dev.zentinel.app.lifecycle.Launch;
 import dev.zentinel.app.lifecycle.RunSettings;
@@ -53,6 +55,8 @@ final class RunCommand implements Callable<Integer> {
         if (threads < 0) {
             throw new CommandFailure("--threads must be >= 0, got " + threads, ExitCodes.USAGE, null);
         }
+        // First, so that a successor started niced keeps its predecessor's deadline however slow the rest is.
+        Optional<BackgroundStartup> background = BackgroundStartup.fromEnvironment(System.getenv(), CurrentProcess.age());
         Optional<Path> spawnedBy = Optional.ofNullable(System.getenv(SuccessorCommand.HANDOFF_SOCKET_ENV))
                 .filter(s -> !s.isBlank()).map(Path::of);
         ProxyConfig loaded;
@@ -72,7 +76,7 @@ final class RunCommand implements Callable<Integer> {
         RunSettings settings = threads == 0 ? RunSettings.defaults() : RunSettings.withThreads(threads);
         Launch launch = handoffSocket.isPresent() ? successorLaunch(loaded, handoffSocket.get()) : freshLaunch(loaded);
         try {
-            return new InstanceRunner(loaded, launch, settings, runArguments(), launcher()).run();
+            return new InstanceRunner(loaded, launch, settings, runArguments(), launcher(), background).run();
         } catch (StartupException e) {
             throw new CommandFailure(e.getMessage(), e);
         }

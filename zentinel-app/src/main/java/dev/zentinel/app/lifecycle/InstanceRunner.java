@@ -31,6 +31,7 @@ import dev.zentinel.app.upgrade.UpgradeRequests;
 import dev.zentinel.app.upgrade.UpgradeFailedException;
 import dev.zentinel.app.upgrade.UpgradeRequest;
 import dev.zentinel.app.upgrade.UpgradeResult;
+import dev.zentinel.app.upgrade.SuccessorCommand;
 import dev.zentinel.app.upgrade.UpgradeService;
 import dev.zentinel.handoff.HandoffOffer;
 import dev.zentinel.handoff.InheritedListener;
@@ -93,18 +94,22 @@ public final class InstanceRunner {
     /** Set when a successor took over: this process's drain is then reported to it. */
     private volatile boolean handedOver;
     private volatile ServiceNotifications notifications;
+    /** Present while this process, a successor started in the background, still runs niced. */
+    private final Optional<BackgroundStartup> background;
 
     /**
      * @param runArguments the {@code run} command line, given again to a successor at upgrade
      * @param launcher     the launcher that started this process (empty when not started by one)
+     * @param background   present when this process was started niced by its predecessor
      */
     public InstanceRunner(ProxyConfig config, Launch launch, RunSettings settings, List<String> runArguments,
-            Optional<Path> launcher) {
+            Optional<Path> launcher, Optional<BackgroundStartup> background) {
         this.config = config;
         this.launch = launch;
         this.settings = settings;
         this.runArguments = List.copyOf(runArguments);
         this.launcher = launcher;
+        this.background = background;
         this.status = new StatusReport(protocol.mapper(), self.pid(), ZentinelVersion.get(), launch.generation(),
                 Instant.now(), state, draining);
     }
@@ -128,6 +133,7 @@ public final class InstanceRunner {
         } catch (StartupException | RuntimeException e) {
             launch.predecessor().ifPresent(p -> p.fail(Failures.describe(e)));
             state.transition(InstanceState.STARTING, InstanceState.STOPPED);
+            background.ifPresent(BackgroundStartup::close);
             notifications.close();
             shutdown(controlGroup);
             throw e;
@@ -142,6 +148,7 @@ public final class InstanceRunner {
         }
         log.info("serving in {} ms: listeners {}, control socket {}, pid file {}", startup.millis(),
                 started.proxy().listenerAddresses(), layout.controlSocket(), layout.pidFile());
+        background.ifPresent(BackgroundStartup::serving);
 
         String reason = stopRequested.join();
         stop(reason, started, pidFile);
@@ -203,8 +210,29 @@ public final class InstanceRunner {
                 sockets, controlGroup, protocol);
     }
 
+    /** Warms up (in the background, when so started), comes to the foreground, then accepts. */
     private void openListeners(ProxyInstance proxy) throws StartupException {
+        step("warming up", () -> proxy.warmUp(settings.startStepTimeout(), readyBy(System.getenv())));
+        background.ifPresent(b -> b.foreground("warmed up", false));
         step("opening listeners", () -> proxy.openListeners(launch, settings.startStepTimeout()));
+    }
+
+    /**
+     * When the predecessor stops waiting for READY (it told us how long, counted from our spawn):
+     * the warm-up is cut short to fit, since a less warm successor beats a killed one.
+     */
+    static Optional<Instant> readyBy(Map<String, String> environment) {
+        String within = environment.get(SuccessorCommand.READY_WITHIN_ENV);
+        if (within == null || within.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            long millis = Long.parseLong(within.trim());
+            return millis > 0 ? Optional.of(Instant.now().minus(CurrentProcess.age()).plusMillis(millis))
+                    : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     private void startAdmin(ProxyInstance proxy) throws StartupException {
@@ -519,12 +547,29 @@ public final class InstanceRunner {
         @Override
         public void drainAndExit(String reason) {
             stopRequested.complete(reason);
+            if (handedOver) {
+                yieldToSuccessor();
+            }
         }
 
         @Override
         public int drainingGenerations() {
             return draining.list().size();
         }
+    }
+
+    /**
+     * Once handed over we only drain: our JIT compilers, main thread and control threads go to the
+     * lowest priority so that their last work (compiling drain paths, logging, closing) does not
+     * take CPU from the successor's first requests. The event loops finishing in-flight requests,
+     * and the JVM's own threads (GC), keep their priority.
+     */
+    private static void yieldToSuccessor() {
+        ThreadNiceness.create().map(t -> t.toBackground(name -> ThreadNiceness.isCompiler(name)
+                        || ThreadNiceness.isMain(name) || name.startsWith("zentinel-control")
+                        || name.startsWith("zentinel-upgrade")))
+                .orElse(Optional.of("no 'renice' command found"))
+                .ifPresent(problem -> log.info("threads stay at their priority while draining: {}", problem));
     }
 
     private static void closeQuietly(UpgradeService upgrades) {

@@ -7,10 +7,12 @@ import dev.zentinel.proxy.config.ProxyConfig;
 import dev.zentinel.proxy.metrics.ProxyMetrics;
 import dev.zentinel.proxy.server.DrainResult;
 import dev.zentinel.proxy.server.ProxyServer;
+import dev.zentinel.proxy.server.WarmUpReport;
 import dev.zentinel.proxy.server.Transport;
 import io.netty.channel.ServerChannel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * socket, the runtime directory or signals.
  */
 public final class ProxyInstance implements AutoCloseable {
+
+    /** Time kept after the warm-up for opening listeners and the READY exchange. */
+    static final Duration READY_RESERVE = Duration.ofSeconds(3);
 
     private static final Logger log = LoggerFactory.getLogger(ProxyInstance.class);
 
@@ -62,17 +67,30 @@ public final class ProxyInstance implements AutoCloseable {
     }
 
     /**
-     * Warms the pipeline up, then opens the listeners (bound or adopted, as {@code launch} says):
-     * the JIT has compiled the hot path before the first client connection is accepted. Blocks,
-     * bounded by {@code timeout} per step.
+     * Drives requests through this instance's own pipeline so the JIT has compiled the hot path
+     * before the first client connection is accepted. Blocks, bounded by the warm-up budget
+     * (shortened to end {@code READY_RESERVE} before {@code readyBy}) plus {@code timeout}.
      */
-    public void openListeners(Launch launch, Duration timeout) throws Exception {
+    public void warmUp(Duration timeout, Optional<Instant> readyBy) throws Exception {
         Stopwatch warmUp = Stopwatch.start();
         Duration warmUpBudget = config.upgrade().warmupTimeout();
+        if (readyBy.isPresent()) {
+            Duration left = Duration.between(Instant.now(), readyBy.get()).minus(READY_RESERVE);
+            if (left.compareTo(warmUpBudget) < 0) {
+                warmUpBudget = left.isNegative() ? Duration.ZERO : left;
+                log.info("warm-up budget cut to {} ms to be ready before the predecessor stops waiting",
+                        warmUpBudget.toMillis());
+            }
+        }
         // The warm-up bounds itself by its budget; the extra wait only covers a warm-up that misbehaves.
-        server.warmUp(config.upgrade().warmupRequests(), warmUpBudget)
+        int requests = warmUpBudget.isZero() ? 0 : config.upgrade().warmupRequests();
+        WarmUpReport report = server.warmUp(requests, warmUpBudget)
                 .get(warmUpBudget.plus(timeout).toMillis(), TimeUnit.MILLISECONDS);
-        log.info("warm-up done in {} ms ({} requests at most)", warmUp.millis(), config.upgrade().warmupRequests());
+        log.info("warm-up done in {} ms: {}", warmUp.millis(), report);
+    }
+
+    /** Opens the listeners (bound or adopted, as {@code launch} says). Blocks, bounded by {@code timeout}. */
+    public void openListeners(Launch launch, Duration timeout) throws Exception {
         Stopwatch listeners = Stopwatch.start();
         server.start(launch.listenerOpener()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         log.info("listeners open in {} ms ({} transport): {}", listeners.millis(), transport.name(),

@@ -1,5 +1,6 @@
 package dev.zentinel.app.upgrade;
 
+import dev.zentinel.app.runtime.Niceness;
 import dev.zentinel.handoff.HandoffAcceptor;
 import dev.zentinel.handoff.HandoffOffer;
 import dev.zentinel.handoff.HandoffRefusedException;
@@ -48,6 +49,7 @@ public final class UpgradeCoordinator implements HandoffAcceptor {
     private final List<String> runArguments;
     private final Path handoffSocket;
     private final long generation;
+    private final int successorNice;
 
     private Attempt attempt;
     /** Set once the instance is stopping: no attempt starts any more. Guarded by this. */
@@ -57,7 +59,7 @@ public final class UpgradeCoordinator implements HandoffAcceptor {
 
     public UpgradeCoordinator(UpgradeHost host, UpgradeMetrics metrics, ScheduledExecutorService scheduler,
             Duration readinessTimeout, int maxDrainingGenerations, Optional<Path> defaultLauncher, List<String> runArguments,
-            Path handoffSocket, long generation) {
+            Path handoffSocket, long generation, int successorNice) {
         this.host = host;
         this.metrics = metrics;
         this.scheduler = scheduler;
@@ -67,6 +69,7 @@ public final class UpgradeCoordinator implements HandoffAcceptor {
         this.runArguments = List.copyOf(runArguments);
         this.handoffSocket = handoffSocket;
         this.generation = generation;
+        this.successorNice = successorNice;
     }
 
     /** Starts a successor and completes when it serves, or exceptionally with the reason it does not. */
@@ -75,7 +78,8 @@ public final class UpgradeCoordinator implements HandoffAcceptor {
         synchronized (this) {
             SuccessorCommand command;
             try {
-                command = SuccessorCommand.build(request, defaultLauncher, runArguments, handoffSocket);
+                command = SuccessorCommand.build(request, defaultLauncher, runArguments, handoffSocket, readinessTimeout,
+                        BackgroundStart.plan(successorNice, readinessTimeout, Niceness.ofThisProcess()));
                 begin();
             } catch (UpgradeFailedException e) {
                 metrics.refused();

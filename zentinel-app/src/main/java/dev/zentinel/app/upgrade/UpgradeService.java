@@ -48,7 +48,7 @@ public final class UpgradeService implements AutoCloseable {
         });
         UpgradeCoordinator coordinator = new UpgradeCoordinator(host, new UpgradeMetrics(metrics), decisions,
                 config.readinessTimeout(), config.maxDrainingGenerations(), launcher, runArguments, handoffSocket,
-                generation);
+                generation, config.successorNice());
         try {
             HandoffListener listener = HandoffListener.bind(handoffSocket, group, HandoffLimits.defaults(), coordinator)
                     .get(BIND_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);

@@ -43,7 +43,7 @@ class UpgradeCoordinatorStopTest {
 
     private UpgradeCoordinator coordinator() {
         return new UpgradeCoordinator(host, new UpgradeMetrics(metrics), scheduler, Duration.ofMinutes(5), 2,
-                Optional.empty(), List.of("run"), temp.resolve("handoff.sock"), 1);
+                Optional.empty(), List.of("run"), temp.resolve("handoff.sock"), 1, 0);
     }
 
     /** A launcher that records its pid (the exec keeps it) and hangs; {@code prelude} runs first. */

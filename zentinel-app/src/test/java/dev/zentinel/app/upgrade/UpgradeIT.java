@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.zentinel.app.runtime.Niceness;
 import dev.zentinel.app.testkit.CliResult;
 import dev.zentinel.app.testkit.ControlStatus;
 import dev.zentinel.app.testkit.Distribution;
@@ -139,6 +140,29 @@ class UpgradeIT {
         Awaitility.await("traffic flowing").atMost(TRAFFIC_TIMEOUT).until(() -> load.succeeded() >= target);
     }
 
+    /**
+     * A successor warms up niced (upgrade.successor-nice, default 10) but must serve at its
+     * predecessor's niceness (the first generation inherited this JVM's): every one of its
+     * threads but the JIT compilers is back there once it serves.
+     */
+    private static void assertServesAtOurNiceness(long successorPid) {
+        int expected = Niceness.ofThisProcess().current().orElseThrow();
+        Niceness successor = new Niceness(Path.of("/proc/" + successorPid));
+        // The main thread comes back last, once the successor has finished its start-up.
+        Awaitility.await("successor back at our niceness").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            long[] threads = successor.threadIds();
+            assertThat(threads).isNotEmpty();
+            for (long tid : threads) {
+                String name = successor.threadName(tid).orElse("");
+                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                    continue; // JIT compiler threads stay niced by design (docs/upgrade.md)
+                }
+                successor.ofThread(tid).ifPresent(nice -> assertThat(nice)
+                        .as("niceness of thread %d (%s) of successor %d", tid, name, successorPid).isEqualTo(expected));
+            }
+        });
+    }
+
     private static void assertNoneFailed(CountingLoad load) {
         assertThat(load.failed()).as("failed requests, samples: %s", load.failureSamples()).isZero();
         assertThat(load.succeeded()).isPositive();
@@ -168,6 +192,7 @@ class UpgradeIT {
                 JsonNode status = upgradeOk(first);
                 long pid = status.path("pid").asLong();
                 assertThat(pid).isNotEqualTo(previousPid);
+                assertServesAtOurNiceness(pid);
                 previousPid = pid;
                 awaitMoreTraffic(load, 100);
             }
@@ -179,6 +204,8 @@ class UpgradeIT {
         }
         assertNoneFailed(load);
         assertThat(first.awaitExit()).as("first generation exits after draining").isZero();
+        // Successors inherit the first one's stdout: each started niced and came back.
+        assertThat(first.stdout() + first.stderr()).contains("back to niceness");
     }
 
     @Test

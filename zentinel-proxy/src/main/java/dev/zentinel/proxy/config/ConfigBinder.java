@@ -33,6 +33,8 @@ final class ConfigBinder {
     static final int MAX_QUEUE_SIZE = 16 * 1024 * 1024;
     static final int MAX_DRAINING_GENERATIONS = 16;
     static final int MAX_WARMUP_REQUESTS = 10_000_000;
+    /** Niceness is at most 19 on Linux; a larger increment changes nothing. */
+    static final int MAX_SUCCESSOR_NICE = 19;
 
     private static final Pattern ADDRESS_HOST = Pattern.compile("[A-Za-z0-9._%:-]+");
     private static final Set<String> ROOT_KEYS =
@@ -46,7 +48,8 @@ final class ConfigBinder {
     private static final Set<String> RUNTIME_KEYS = BinderSupport.keys("directory");
     private static final Set<String> ACCESS_LOG_KEYS = BinderSupport.keys("enabled", "path", "queue-size");
     private static final Set<String> UPGRADE_KEYS = BinderSupport.keys("readiness-timeout", "drain-timeout",
-            "max-draining-generations", "warmup-requests", "warmup-timeout", "drain-idle-quiet");
+            "max-draining-generations", "warmup-requests", "warmup-timeout", "drain-idle-quiet",
+            "successor-nice");
 
     private static final Map<String, LoadBalancing> STRATEGIES = strategies();
 
@@ -261,7 +264,8 @@ final class ConfigBinder {
                         MAX_DRAINING_GENERATIONS),
                 u.intValue("warmup-requests", UpgradeConfig.DEFAULT_WARMUP_REQUESTS, 0, MAX_WARMUP_REQUESTS),
                 u.duration("warmup-timeout", UpgradeConfig.DEFAULT_WARMUP_TIMEOUT),
-                u.duration("drain-idle-quiet", UpgradeConfig.DEFAULT_DRAIN_IDLE_QUIET));
+                u.duration("drain-idle-quiet", UpgradeConfig.DEFAULT_DRAIN_IDLE_QUIET),
+                u.intValue("successor-nice", UpgradeConfig.DEFAULT_SUCCESSOR_NICE, 0, MAX_SUCCESSOR_NICE));
     }
 
     // ---- shared checks

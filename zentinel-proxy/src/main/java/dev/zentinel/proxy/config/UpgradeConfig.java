@@ -12,21 +12,29 @@ public record UpgradeConfig(
         int maxDrainingGenerations,
         int warmupRequests,
         Duration warmupTimeout,
-        Duration drainIdleQuiet) {
+        Duration drainIdleQuiet,
+        int successorNice) {
 
     public static final Duration DEFAULT_READINESS_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_DRAINING_GENERATIONS = 2;
-    public static final int DEFAULT_WARMUP_REQUESTS = 20_000;
-    public static final Duration DEFAULT_WARMUP_TIMEOUT = Duration.ofSeconds(10);
+    public static final int DEFAULT_WARMUP_REQUESTS = 10_000;
+    public static final Duration DEFAULT_WARMUP_TIMEOUT = Duration.ofSeconds(15);
     /**
      * While draining, an idle keep-alive connection is closed only after this long without a
      * request byte, so a client's next request is not raced by the close.
      */
     public static final Duration DEFAULT_DRAIN_IDLE_QUIET = Duration.ofMillis(500);
 
+    /**
+     * A spawned successor starts this much nicer than its predecessor (0 = as nice) and returns to
+     * the predecessor's niceness once warmed up: its start-up then takes CPU the serving process
+     * leaves idle instead of CPU that traffic needs.
+     */
+    public static final int DEFAULT_SUCCESSOR_NICE = 10;
+
     public static UpgradeConfig defaults() {
         return new UpgradeConfig(DEFAULT_READINESS_TIMEOUT, DEFAULT_DRAIN_TIMEOUT, DEFAULT_MAX_DRAINING_GENERATIONS,
-                DEFAULT_WARMUP_REQUESTS, DEFAULT_WARMUP_TIMEOUT, DEFAULT_DRAIN_IDLE_QUIET);
+                DEFAULT_WARMUP_REQUESTS, DEFAULT_WARMUP_TIMEOUT, DEFAULT_DRAIN_IDLE_QUIET, DEFAULT_SUCCESSOR_NICE);
     }
 }

@@ -159,8 +159,10 @@ public final class ProxyServer implements AutoCloseable {
      * to an in-process origin and a respond route) so the JIT has compiled the hot path before
      * real traffic arrives. Never touches the configured listeners or this server's metrics;
      * always completes within {@code budget} (normally, with however many requests were done).
+     *
+     * @param requests the minimum; the warm-up goes on while the JIT is still compiling
      */
-    public CompletableFuture<Void> warmUp(int requests, Duration budget) {
+    public CompletableFuture<WarmUpReport> warmUp(int requests, Duration budget) {
         return new WarmUp(group, transport, config.limits()).run(requests, budget);
     }
 

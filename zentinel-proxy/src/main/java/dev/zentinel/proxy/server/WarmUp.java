@@ -27,6 +27,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -34,6 +35,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -44,17 +47,25 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * Warms the JIT up on the real request path before a process takes traffic: an in-process
  * origin, an ephemeral loopback listener running the production pipeline (own routes, own
  * throw-away metrics, no access log) and a few keep-alive client connections that send a mix of
- * proxied GET/HEAD/POST requests and respond-route requests. Everything it opened is closed when
- * it finishes, fails, or runs out of budget.
+ * proxied GET/HEAD/POST requests and respond-route requests, each one closing and reopening its
+ * connection now and then so that accepting and setting up connections is compiled too. It runs
+ * at least the requested number of requests, then on until the JIT has gone quiet
+ * ({@link JitSettling}). Everything it opened is closed when it finishes, fails, or runs out of
+ * budget.
  */
 final class WarmUp {
 
     static final int CLIENT_CONNECTIONS = 4;
+    /** Every this many requests a client asks for Connection: close and reconnects. */
+    static final int REQUESTS_PER_CONNECTION = 16;
+    /** The warm-up goes on past its minimum while the JIT is busy, up to this many times it. */
+    static final int MAX_REQUESTS_FACTOR = 4;
     private static final byte[] ORIGIN_BODY = "warm-up response body\n".repeat(8).getBytes(StandardCharsets.US_ASCII);
     private static final byte[] UPLOAD_BODY = new byte[1024];
 
@@ -63,8 +74,10 @@ final class WarmUp {
     private final LimitsConfig limits;
     private final ConcurrentLinkedQueue<Channel> opened = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean finished = new AtomicBoolean();
-    private final CompletableFuture<Void> done = new CompletableFuture<>();
-    private final AtomicInteger remaining = new AtomicInteger();
+    private final CompletableFuture<WarmUpReport> done = new CompletableFuture<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private volatile JitSettling settling;
+    private volatile InetSocketAddress proxyAddress;
     private volatile Upstreams upstreams;
 
     WarmUp(EventLoopGroup group, Transport transport, LimitsConfig limits) {
@@ -73,21 +86,25 @@ final class WarmUp {
         this.limits = limits;
     }
 
-    CompletableFuture<Void> run(int requests, Duration budget) {
+    CompletableFuture<WarmUpReport> run(int requests, Duration budget) {
         if (requests <= 0) {
-            return CompletableFuture.completedFuture(null);
+            return CompletableFuture.completedFuture(WarmUpReport.skipped());
         }
-        remaining.set(requests);
-        group.next().schedule(() -> finish(null), Math.max(1, budget.toMillis()), TimeUnit.MILLISECONDS);
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        LongSupplier compileMillis = jit != null && jit.isCompilationTimeMonitoringSupported()
+                ? jit::getTotalCompilationTime : () -> 0L;
+        settling = new JitSettling(requests, (int) Math.min(Integer.MAX_VALUE, (long) requests * MAX_REQUESTS_FACTOR),
+                compileMillis, System::nanoTime);
+        group.next().schedule(() -> finish(null, "time budget"), Math.max(1, budget.toMillis()), TimeUnit.MILLISECONDS);
         bind(new ServerBootstrap().childOption(ChannelOption.TCP_NODELAY, true).childHandler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                opened.add(ch);
+                track(ch);
                 ch.pipeline().addLast(new HttpServerCodec(), new Origin());
             }
         })).addListener(f -> {
             if (!f.isSuccess()) {
-                finish(f.cause());
+                finish(f.cause(), null);
                 return;
             }
             startProxy((InetSocketAddress) ((ChannelFuture) f).channel().localAddress());
@@ -110,17 +127,17 @@ final class WarmUp {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        opened.add(ch);
+                        track(ch);
                         ClientPipeline.install(ch, context, "warmup");
                     }
                 })).addListener(f -> {
                     if (!f.isSuccess()) {
-                        finish(f.cause());
+                        finish(f.cause(), null);
                         return;
                     }
-                    InetSocketAddress proxy = (InetSocketAddress) ((ChannelFuture) f).channel().localAddress();
+                    proxyAddress = (InetSocketAddress) ((ChannelFuture) f).channel().localAddress();
                     for (int i = 0; i < CLIENT_CONNECTIONS; i++) {
-                        startClient(proxy);
+                        startClient();
                     }
                 });
     }
@@ -128,11 +145,12 @@ final class WarmUp {
     private ChannelFuture bind(ServerBootstrap bootstrap) {
         ChannelFuture f = bootstrap.group(group).channel(transport.serverChannelClass())
                 .bind(new InetSocketAddress("127.0.0.1", 0));
-        opened.add(f.channel());
+        track(f.channel());
         return f;
     }
 
-    private void startClient(InetSocketAddress proxy) {
+    private void startClient() {
+        connections.incrementAndGet();
         ChannelFuture f = new Bootstrap().group(group).channel(transport.channelClass())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<>() {
@@ -141,16 +159,35 @@ final class WarmUp {
                         ch.pipeline().addLast(new HttpClientCodec(), new Client());
                     }
                 })
-                .connect(proxy);
-        opened.add(f.channel());
+                .connect(proxyAddress);
+        track(f.channel());
         f.addListener(c -> {
             if (!c.isSuccess()) {
-                finish(c.cause());
+                finish(c.cause(), null);
             }
         });
     }
 
-    private void finish(Throwable error) {
+    /** Remembers a channel until it closes, so that finishing closes whatever is still open. */
+    private void track(Channel channel) {
+        opened.add(channel);
+        channel.closeFuture().addListener(f -> opened.remove(channel));
+    }
+
+    /** Counts a completed request; returns whether the warm-up is over (and ends it if so). */
+    private boolean completedOne() {
+        JitSettling s = settling;
+        boolean over;
+        synchronized (s) {
+            over = s.completed();
+        }
+        if (over) {
+            finish(null, s.outcome() == JitSettling.Outcome.SETTLED ? "JIT settled" : "request limit");
+        }
+        return over;
+    }
+
+    private void finish(Throwable error, String endedBy) {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
@@ -162,14 +199,22 @@ final class WarmUp {
         if (error != null) {
             done.completeExceptionally(error);
         } else {
-            done.complete(null);
+            int requests;
+            synchronized (settling) {
+                requests = settling.completedRequests();
+            }
+            done.complete(new WarmUpReport(requests, connections.get(), endedBy));
         }
     }
 
-    /** A keep-alive client sending the request mix, one request at a time. */
+    /**
+     * A keep-alive client sending the request mix, one request at a time; its last request on a
+     * connection asks for Connection: close, and a new client takes over once the proxy closed it.
+     */
     private final class Client extends ChannelInboundHandlerAdapter {
 
         private int sent;
+        private boolean closeRequested;
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -180,25 +225,26 @@ final class WarmUp {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             boolean last = msg instanceof LastHttpContent;
             ReferenceCountUtil.release(msg);
-            if (last) {
-                if (remaining.decrementAndGet() <= 0) {
-                    finish(null);
-                } else if (!finished.get()) {
-                    sendNext(ctx);
-                }
+            if (last && !completedOne() && !closeRequested) {
+                sendNext(ctx);
             }
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            if (!finished.get()) {
-                finish(new IllegalStateException("warm-up connection closed unexpectedly"));
+            if (finished.get()) {
+                return;
+            }
+            if (closeRequested) {
+                startClient();
+            } else {
+                finish(new IllegalStateException("warm-up connection closed unexpectedly"), null);
             }
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            finish(cause);
+            finish(cause, null);
         }
 
         private void sendNext(ChannelHandlerContext ctx) {
@@ -219,6 +265,10 @@ final class WarmUp {
                     request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/health");
             }
             request.headers().set(HttpHeaderNames.HOST, "warmup.local");
+            if (sent % REQUESTS_PER_CONNECTION == 0) {
+                closeRequested = true;
+                request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
             ctx.writeAndFlush(request);
         }
     }
@@ -236,6 +286,12 @@ final class WarmUp {
                 HttpUtil.setContentLength(response, ORIGIN_BODY.length);
                 ctx.writeAndFlush(response);
             }
+        }
+
+        /** The warm-up closes everything at once when it ends, so a reset here is expected, not news. */
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
         }
     }
 }

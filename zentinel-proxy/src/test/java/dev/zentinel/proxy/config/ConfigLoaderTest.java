@@ -54,7 +54,8 @@ class ConfigLoaderTest {
             runtime: { directory: /var/run/zentinel }
             access-log: { path: /var/log/zentinel/access.log, queue-size: 1024 }
             upgrade: { readiness-timeout: 20s, drain-timeout: 45s, max-draining-generations: 3,
-                       warmup-requests: 100, warmup-timeout: 3s, drain-idle-quiet: 250ms }
+                       warmup-requests: 100, warmup-timeout: 3s, drain-idle-quiet: 250ms,
+                       successor-nice: 5 }
             """;
 
     @Test
@@ -86,7 +87,7 @@ class ConfigLoaderTest {
         assertThat(c.runtime()).isEqualTo(new RuntimeConfig(Path.of("/var/run/zentinel")));
         assertThat(c.accessLog()).isEqualTo(new AccessLogConfig(true, "/var/log/zentinel/access.log", 1024));
         assertThat(c.upgrade()).isEqualTo(new UpgradeConfig(Duration.ofSeconds(20), Duration.ofSeconds(45), 3, 100,
-                Duration.ofSeconds(3), Duration.ofMillis(250)));
+                Duration.ofSeconds(3), Duration.ofMillis(250), 5));
     }
 
     @Test

@@ -27,7 +27,13 @@ class WarmUpTest {
         String metricsBefore = proxy.metrics().scrape();
         var listenersBefore = proxy.server().listeners();
 
-        proxy.server().warmUp(2000, Duration.ofSeconds(30)).get(40, TimeUnit.SECONDS);
+        WarmUpReport report = proxy.server().warmUp(2000, Duration.ofSeconds(60)).get(70, TimeUnit.SECONDS);
+
+        assertThat(report.requests()).as("the minimum, or more while the JIT was busy").isGreaterThanOrEqualTo(2000)
+                .isLessThanOrEqualTo(2000 * WarmUp.MAX_REQUESTS_FACTOR);
+        assertThat(report.connections()).as("clients reconnect every %d requests", WarmUp.REQUESTS_PER_CONNECTION)
+                .isGreaterThanOrEqualTo(report.requests() / WarmUp.REQUESTS_PER_CONNECTION);
+        assertThat(report.endedBy()).isIn("JIT settled", "request limit");
 
         assertThat(proxy.server().listeners()).isEqualTo(listenersBefore);
         assertThat(proxy.metrics().scrape()).isEqualTo(metricsBefore);
@@ -38,9 +44,15 @@ class WarmUpTest {
     }
 
     @Test
+    void zeroRequestsMeansNoWarmUp() throws Exception {
+        assertThat(proxy.server().warmUp(0, Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS).requests()).isZero();
+    }
+
+    @Test
     void stopsAtTheBudget() throws Exception {
         // Far more requests than fit in the budget: it still completes, normally, shortly after it.
-        proxy.server().warmUp(100_000_000, Duration.ofMillis(300)).get(30, TimeUnit.SECONDS);
+        WarmUpReport report = proxy.server().warmUp(100_000_000, Duration.ofMillis(300)).get(30, TimeUnit.SECONDS);
+        assertThat(report.endedBy()).isEqualTo("time budget");
         try (RawClient client = proxy.client()) {
             assertThat(client.get("/").text()).isEqualTo("ok");
         }

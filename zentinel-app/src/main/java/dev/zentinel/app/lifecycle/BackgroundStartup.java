@@ -1,0 +1,108 @@
+package dev.zentinel.app.lifecycle;
+
+import dev.zentinel.app.upgrade.BackgroundStart;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The successor's side of {@link BackgroundStart}: it runs niced until it has warmed up, then
+ * returns to its predecessor's niceness before it accepts a connection. A machine with no idle
+ * CPU would starve a niced start-up, so once the predecessor's deadline (3/5 of its readiness
+ * timeout, counted from the spawn) has passed it returns anyway: a busy machine slows an upgrade
+ * down but does not make it fail. Returning to the foreground happens once, whichever comes
+ * first; a successor that cannot return serves anyway and says so.
+ */
+public final class BackgroundStartup implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(BackgroundStartup.class);
+
+    private final int targetNice;
+    private final Duration foregroundAfter;
+    private final ScheduledExecutorService timer;
+    private boolean foreground;
+
+    private BackgroundStartup(int targetNice, Duration foregroundAfter) {
+        this.targetNice = targetNice;
+        this.foregroundAfter = foregroundAfter;
+        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "zentinel-background-startup");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Present when this process was started in the background; the deadline counts from
+     * {@code sinceSpawn}, the time this process has already lived.
+     */
+    public static Optional<BackgroundStartup> fromEnvironment(Map<String, String> environment, Duration sinceSpawn) {
+        Optional<Integer> target = integer(environment.get(BackgroundStart.RESTORE_NICE_ENV))
+                .filter(n -> n >= -20 && n <= 19);
+        if (target.isEmpty()) {
+            return Optional.empty();
+        }
+        Duration after = integer(environment.get(BackgroundStart.FOREGROUND_AFTER_ENV)).filter(ms -> ms >= 0)
+                .map(Duration::ofMillis).orElse(Duration.ZERO).minus(sinceSpawn);
+        BackgroundStartup startup = new BackgroundStartup(target.get(), after.isNegative() ? Duration.ZERO : after);
+        startup.timer.schedule(() -> startup.foreground("start-up still running at the predecessor's deadline", true),
+                startup.foregroundAfter.toMillis(), TimeUnit.MILLISECONDS);
+        return Optional.of(startup);
+    }
+
+    /**
+     * Returns to the predecessor's niceness, the first time it is called, every thread but the
+     * JIT compilers (which stay niced: the compilations real traffic still triggers after READY
+     * then use idle CPU instead of half a busy core) and, when {@code mainToo} is false, the main
+     * thread (whose remaining start-up work, after READY, should not compete with the first
+     * requests either; {@link #serving} brings it back).
+     */
+    synchronized void foreground(String why, boolean mainToo) {
+        if (foreground) {
+            return;
+        }
+        foreground = true;
+        timer.shutdown();
+        restore(why, name -> !ThreadNiceness.isCompiler(name) && (mainToo || !ThreadNiceness.isMain(name)));
+    }
+
+    /** Once serving: the main thread returns to the predecessor's niceness too. */
+    synchronized void serving() {
+        restore("serving", ThreadNiceness::isMain);
+    }
+
+    private void restore(String why, Predicate<String> threads) {
+        long started = System.nanoTime();
+        Optional<String> problem = ThreadNiceness.create().map(t -> t.restore(targetNice, threads))
+                .orElse(Optional.of("no 'renice' command found"));
+        if (problem.isPresent()) {
+            log.warn("could not return to niceness {} ({}); serving anyway: {}", targetNice, why, problem.get());
+        } else {
+            log.info("back to niceness {} from the background start-up ({}; {} ms)", targetNice, why,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        }
+    }
+
+    /** Stops the deadline timer (the niceness stays as it is). */
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+
+    private static Optional<Integer> integer(String value) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Integer.parseInt(value.trim()));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -72,9 +72,12 @@ public final class BackgroundStartup implements AutoCloseable {
         restore(why, name -> !ThreadNiceness.isCompiler(name) && (mainToo || !ThreadNiceness.isMain(name)));
     }
 
-    /** Once serving: the main thread returns to the predecessor's niceness too. */
+    /**
+     * Once serving: the main thread returns to the predecessor's niceness too, with every thread
+     * it started meanwhile (they inherited its niceness), the JIT compilers still excepted.
+     */
     synchronized void serving() {
-        restore("serving", ThreadNiceness::isMain);
+        restore("serving", name -> !ThreadNiceness.isCompiler(name));
     }
 
     private void restore(String why, Predicate<String> threads) {

@@ -457,9 +457,12 @@ class UpgradeIT {
             assertThat(neverConnects.stderr()).contains("not ready within");
             assertStillServing(first, load);
 
-            // Connects and takes the fds, then is too slow: the old one kills it and serves on.
+            // Connects and takes the fds, then is too slow: the old one kills it and serves on. A real
+            // successor fits its warm-up into the readiness timeout it is told of; this one is not told.
             config.warmupRequests(10_000_000).warmupTimeout("60s").writeTo(configFile);
-            CompletableFuture<CliResult> slow = CompletableFuture.supplyAsync(this::upgrade);
+            String unaware = script("unaware", "unset " + SuccessorCommand.READY_WITHIN_ENV + "\nexec '"
+                    + distribution.launcher() + "' \"$@\"");
+            CompletableFuture<CliResult> slow = CompletableFuture.supplyAsync(() -> upgrade("--exec", unaware));
             Awaitility.await("slow successor in flight").atMost(TRAFFIC_TIMEOUT)
                     .until(() -> "upgrading".equals(status().path("state").asText()));
             CliResult second = upgrade();

@@ -4,6 +4,7 @@ import dev.zentinel.app.upgrade.BackgroundStart;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,14 +44,14 @@ public final class BackgroundStartup implements AutoCloseable {
      * {@code sinceSpawn}, the time this process has already lived.
      */
     public static Optional<BackgroundStartup> fromEnvironment(Map<String, String> environment, Duration sinceSpawn) {
-        Optional<Integer> target = integer(environment.get(BackgroundStart.RESTORE_NICE_ENV))
-                .filter(n -> n >= -20 && n <= 19);
-        if (target.isEmpty()) {
+        OptionalLong target = EnvironmentValues.number(environment, BackgroundStart.RESTORE_NICE_ENV);
+        if (target.isEmpty() || target.getAsLong() < -20 || target.getAsLong() > 19) {
             return Optional.empty();
         }
-        Duration after = integer(environment.get(BackgroundStart.FOREGROUND_AFTER_ENV)).filter(ms -> ms >= 0)
-                .map(Duration::ofMillis).orElse(Duration.ZERO).minus(sinceSpawn);
-        BackgroundStartup startup = new BackgroundStartup(target.get(), after.isNegative() ? Duration.ZERO : after);
+        long afterMillis = EnvironmentValues.number(environment, BackgroundStart.FOREGROUND_AFTER_ENV).orElse(0);
+        Duration after = Duration.ofMillis(Math.max(0, afterMillis)).minus(sinceSpawn);
+        BackgroundStartup startup = new BackgroundStartup((int) target.getAsLong(),
+                after.isNegative() ? Duration.ZERO : after);
         startup.timer.schedule(() -> startup.foreground("start-up still running at the predecessor's deadline", true),
                 startup.foregroundAfter.toMillis(), TimeUnit.MILLISECONDS);
         return Optional.of(startup);
@@ -82,8 +83,7 @@ public final class BackgroundStartup implements AutoCloseable {
 
     private void restore(String why, Predicate<String> threads) {
         long started = System.nanoTime();
-        Optional<String> problem = ThreadNiceness.create().map(t -> t.restore(targetNice, threads))
-                .orElse(Optional.of("no 'renice' command found"));
+        Optional<String> problem = ThreadNiceness.ofThisProcess().restore(targetNice, threads);
         if (problem.isPresent()) {
             log.warn("could not return to niceness {} ({}); serving anyway: {}", targetNice, why, problem.get());
         } else {
@@ -96,16 +96,5 @@ public final class BackgroundStartup implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
-    }
-
-    private static Optional<Integer> integer(String value) {
-        if (value == null || value.isBlank()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Integer.parseInt(value.trim()));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 }

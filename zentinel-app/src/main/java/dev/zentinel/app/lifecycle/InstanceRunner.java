@@ -49,6 +49,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -222,17 +223,10 @@ public final class InstanceRunner {
      * the warm-up is cut short to fit, since a less warm successor beats a killed one.
      */
     static Optional<Instant> readyBy(Map<String, String> environment) {
-        String within = environment.get(SuccessorCommand.READY_WITHIN_ENV);
-        if (within == null || within.isBlank()) {
-            return Optional.empty();
-        }
-        try {
-            long millis = Long.parseLong(within.trim());
-            return millis > 0 ? Optional.of(Instant.now().minus(CurrentProcess.age()).plusMillis(millis))
-                    : Optional.empty();
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
+        OptionalLong within = EnvironmentValues.number(environment, SuccessorCommand.READY_WITHIN_ENV);
+        return within.isPresent() && within.getAsLong() > 0
+                ? Optional.of(Instant.now().minus(CurrentProcess.age()).plusMillis(within.getAsLong()))
+                : Optional.empty();
     }
 
     private void startAdmin(ProxyInstance proxy) throws StartupException {
@@ -565,10 +559,9 @@ public final class InstanceRunner {
      * and the JVM's own threads (GC), keep their priority.
      */
     private static void yieldToSuccessor() {
-        ThreadNiceness.create().map(t -> t.toBackground(name -> ThreadNiceness.isCompiler(name)
+        ThreadNiceness.ofThisProcess().toBackground(name -> ThreadNiceness.isCompiler(name)
                         || ThreadNiceness.isMain(name) || name.startsWith("zentinel-control")
-                        || name.startsWith("zentinel-upgrade")))
-                .orElse(Optional.of("no 'renice' command found"))
+                        || name.startsWith("zentinel-upgrade"))
                 .ifPresent(problem -> log.info("threads stay at their priority while draining: {}", problem));
     }
 

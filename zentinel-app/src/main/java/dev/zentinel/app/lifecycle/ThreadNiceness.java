@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 import java.util.stream.LongStream;
 
@@ -29,15 +30,16 @@ final class ThreadNiceness {
     private static final int MAX_ERROR_BYTES = 2048;
 
     private final Niceness niceness;
-    private final Path renice;
+    /** Empty where the system has no renice: every change then reports that, and changes nothing. */
+    private final Optional<Path> renice;
 
-    ThreadNiceness(Niceness niceness, Path renice) {
+    ThreadNiceness(Niceness niceness, Optional<Path> renice) {
         this.niceness = niceness;
         this.renice = renice;
     }
 
-    static Optional<ThreadNiceness> create() {
-        return SystemCommand.find("renice").map(path -> new ThreadNiceness(Niceness.ofThisProcess(), path));
+    static ThreadNiceness ofThisProcess() {
+        return new ThreadNiceness(Niceness.ofThisProcess(), SystemCommand.find("renice"));
     }
 
     /**
@@ -49,14 +51,15 @@ final class ThreadNiceness {
      */
     Optional<String> restore(int target, Predicate<String> select) {
         String lastError = "";
+        IntPredicate above = nice -> nice > target;
         for (int round = 0; round < MAX_ROUNDS; round++) {
-            long[] behind = behind(target, select);
+            long[] behind = threads(select, above, target);
             if (behind.length == 0) {
                 return Optional.empty();
             }
             lastError = renice(target, behind);
         }
-        long left = behind(target, select).length;
+        long left = threads(select, above, target).length;
         return left == 0 ? Optional.empty()
                 : Optional.of(left + " thread(s) still above niceness " + target + (lastError.isEmpty() ? "" : ": " + lastError));
     }
@@ -68,10 +71,7 @@ final class ThreadNiceness {
      * @return empty on success; otherwise why not
      */
     Optional<String> toBackground(Predicate<String> select) {
-        long[] threads = LongStream.of(niceness.threadIds())
-                .filter(tid -> select.test(niceness.threadName(tid).orElse("")))
-                .filter(tid -> niceness.ofThread(tid).orElse(LOWEST_PRIORITY) < LOWEST_PRIORITY)
-                .toArray();
+        long[] threads = threads(select, nice -> nice < LOWEST_PRIORITY, LOWEST_PRIORITY);
         if (threads.length == 0) {
             return Optional.empty();
         }
@@ -89,28 +89,34 @@ final class ThreadNiceness {
         return threadName.equals("java");
     }
 
-    private long[] behind(int target, Predicate<String> select) {
+    /**
+     * This process's threads whose names {@code select} accepts and whose niceness {@code nice}
+     * accepts; a thread whose niceness cannot be read (gone meanwhile) counts as {@code unknown}.
+     */
+    private long[] threads(Predicate<String> select, IntPredicate nice, int unknown) {
         return LongStream.of(niceness.threadIds())
-                .filter(tid -> niceness.ofThread(tid).orElse(target) > target)
+                .filter(tid -> nice.test(niceness.ofThread(tid).orElse(unknown)))
                 .filter(tid -> select.test(niceness.threadName(tid).orElse("")))
                 .toArray();
     }
 
     /** Runs renice on the given threads; returns its complaint, if any (a thread that exited meanwhile is one). */
     private String renice(int target, long[] threads) {
-        List<String> command = new ArrayList<>(List.of(renice.toString(), "-n", Integer.toString(target), "-p"));
+        if (renice.isEmpty()) {
+            return "no 'renice' command found";
+        }
+        List<String> command = new ArrayList<>(List.of(renice.get().toString(), "-n", Integer.toString(target), "-p"));
         LongStream.of(threads).forEach(tid -> command.add(Long.toString(tid)));
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectErrorStream(false).start();
+            process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         } catch (IOException e) {
-            return "cannot run " + renice + ": " + e.getMessage();
+            return "cannot run " + renice.get() + ": " + e.getMessage();
         }
         try {
             if (!process.waitFor(RENICE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                return renice + " did not finish within " + RENICE_TIMEOUT.toMillis() + " ms";
+                return renice.get() + " did not finish within " + RENICE_TIMEOUT.toMillis() + " ms";
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();

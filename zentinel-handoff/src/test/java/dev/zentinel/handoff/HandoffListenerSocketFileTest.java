@@ -31,7 +31,7 @@ class HandoffListenerSocketFileTest extends HandoffTestSupport {
         Path dir = Files.createDirectory(tmp.resolve("run"));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-x---"));
         Throwable cause = failureOf(HandoffListener.bind(socketPath(), group, HandoffLimits.defaults(), acceptor));
-        assertThat(cause).isInstanceOf(HandoffException.class).hasMessageContaining("must not grant group or other access");
+        assertThat(cause).isInstanceOf(HandoffException.class).hasMessageContaining("must be 0700");
         assertThat(socketPath()).doesNotExist();
     }
 

@@ -14,7 +14,6 @@ import dev.zentinel.app.control.ControlServerSettings;
 import dev.zentinel.app.control.DomainSockets;
 import dev.zentinel.app.runtime.CurrentProcess;
 import dev.zentinel.app.runtime.PidFile;
-import dev.zentinel.app.runtime.PrivateDirectory;
 import dev.zentinel.app.runtime.RuntimeLayout;
 import dev.zentinel.app.runtime.StartupLock;
 import dev.zentinel.app.systemd.ServiceNotifications;
@@ -123,7 +122,7 @@ public final class InstanceRunner {
         log.info("zentinel {} starting: pid {}, generation {}, java {}, {} event loop threads",
                 ZentinelVersion.get(), self.pid(), launch.generation(), Runtime.version(),
                 settings.eventLoopThreads());
-        RuntimeLayout layout = new RuntimeLayout(PrivateDirectory.ensure(config.runtime().directory(), self.uid()));
+        RuntimeLayout layout = RuntimeLayout.ensure(config.runtime().directory(), self.uid());
         DomainSockets sockets = DomainSockets.detect();
         EventLoopGroup controlGroup = sockets.newGroup(1, "zentinel-control");
         notifications = ServiceNotifications.fromEnvironment(System.getenv(), controlGroup, self.pid());

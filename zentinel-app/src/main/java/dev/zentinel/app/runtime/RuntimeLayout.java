@@ -1,5 +1,8 @@
 package dev.zentinel.app.runtime;
 
+import dev.zentinel.handoff.PrivateDirectory;
+
+import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -15,6 +18,18 @@ public record RuntimeLayout(Path directory) {
 
     public RuntimeLayout {
         directory = directory.toAbsolutePath().normalize();
+    }
+
+    /**
+     * The layout of {@code directory}, created with mode 0700 if missing; an existing directory
+     * that is not private to {@code ownerUid} is refused (see {@link PrivateDirectory}).
+     */
+    public static RuntimeLayout ensure(Path directory, long ownerUid) {
+        try {
+            return new RuntimeLayout(PrivateDirectory.ensure(directory, ownerUid));
+        } catch (IOException e) {
+            throw new RuntimeDirectoryException(e.getMessage(), e);
+        }
     }
 
     public Path controlSocket() {

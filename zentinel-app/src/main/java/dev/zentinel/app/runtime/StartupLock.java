@@ -1,5 +1,7 @@
 package dev.zentinel.app.runtime;
 
+import dev.zentinel.handoff.PrivateDirectory;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

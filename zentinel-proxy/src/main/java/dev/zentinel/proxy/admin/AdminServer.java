@@ -98,7 +98,7 @@ public final class AdminServer implements AutoCloseable {
                     result.completeExceptionally(new IllegalStateException("admin server closed while binding"));
                     return;
                 }
-                LOG.info("Admin endpoint listening on {}", bound);
+                LOG.info("Admin endpoint listening on {}", HostPort.of(bound));
                 result.complete(bound);
             } else {
                 result.completeExceptionally(f.cause());

@@ -43,6 +43,12 @@ public record HostPort(String host, int port) {
         }
     }
 
+    /** The numeric address of a bound or connected socket, as an operator would write it in the config. */
+    public static HostPort of(InetSocketAddress address) {
+        String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
+        return new HostPort(host, address.getPort());
+    }
+
     public InetSocketAddress toSocketAddress() {
         return new InetSocketAddress(host, port);
     }

@@ -17,8 +17,13 @@ import java.util.Map;
  */
 public final class ProxyContext {
 
-    /** Route label for requests that matched no route or were rejected before routing. */
-    static final String NO_ROUTE = "none";
+    /**
+     * The route of requests that matched no route or were rejected before routing: null, which
+     * metrics export as {@link dev.zentinel.proxy.metrics.ProxyMetrics#NO_LABEL} (a label no route
+     * name can have: names start with a letter or digit) and the access log writes as JSON null.
+     * A string such as "none" would merge those requests with a route an operator named so.
+     */
+    static final String NO_ROUTE = null;
 
     private final Router router;
     private final Map<String, RouteAction> actions;

@@ -18,7 +18,7 @@ public final class ClientPipeline {
         ClientConnection connection = new ClientConnection(context, listener);
         ServerHttpCodec codec = new ServerHttpCodec(decoderConfig(context.limits()), connection);
         connection.useCodec(codec);
-        channel.pipeline().addLast("http", codec);
+        codec.addTo(channel.pipeline());
         channel.pipeline().addLast("proxy", connection);
         return connection;
     }

@@ -2,7 +2,7 @@ package dev.zentinel.proxy.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -25,23 +25,40 @@ import java.util.List;
  * addition it tells the {@link ClientConnection} when bytes arrive (for the header and idle
  * timers) and whether a partial request is sitting in its buffer (so a draining connection is
  * never closed under a request that has started to arrive).
+ *
+ * <p>The decoder and the encoder are installed as two pipeline handlers rather than one
+ * {@code CombinedChannelDuplexHandler}: every read, write, flush and read request of a request
+ * and its response would otherwise pass through the combined handler's extra delegating context.
  */
-final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec.RequestDecoder, ServerHttpCodec.ResponseEncoder> {
+final class ServerHttpCodec {
+
+    static final String DECODER = "http-decoder";
+    static final String ENCODER = "http-encoder";
 
     /** Receives a call before each inbound buffer is decoded. */
     interface InboundListener {
         void onInboundBytes();
     }
 
-    private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>();
+    private final RequestDecoder decoder;
+    private final ResponseEncoder encoder;
 
     ServerHttpCodec(HttpDecoderConfig config, InboundListener listener) {
-        init(new RequestDecoder(config, listener, methods), new ResponseEncoder(methods));
+        // The methods of requests decoded but not yet answered, shared by the two halves.
+        ArrayDeque<HttpMethod> methods = new ArrayDeque<>();
+        decoder = new RequestDecoder(config, listener, methods);
+        encoder = new ResponseEncoder(methods);
+    }
+
+    /** Adds both halves at the end of the pipeline (the encoder first, so writes from later handlers pass it). */
+    void addTo(ChannelPipeline pipeline) {
+        pipeline.addLast(ENCODER, encoder);
+        pipeline.addLast(DECODER, decoder);
     }
 
     /** True when bytes of a request head or body are buffered but not yet decoded into a message. */
     boolean hasBufferedBytes() {
-        return inboundHandler().hasBufferedBytes();
+        return decoder.hasBufferedBytes();
     }
 
     static final class RequestDecoder extends HttpRequestDecoder {
@@ -163,17 +180,59 @@ final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec
             AsciiString name = super.splitHeaderName(sb, start, length);
             DecodedRequest request = parsing;
             if (request != null) {
-                if (HttpHeaderNames.HOST.contentEqualsIgnoreCase(name)) {
-                    request.hostFields++;
-                } else if (HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(name)) {
-                    request.transferEncodingFields++;
-                } else if (ForwardedHeaders.X_FORWARDED_FOR.contentEqualsIgnoreCase(name)) {
-                    request.forwardedForFields++;
-                } else if (HttpHeaderNames.VIA.contentEqualsIgnoreCase(name)) {
-                    request.viaFields++;
-                }
+                count(request, name);
             }
             return name;
+        }
+
+        /** Counts the fields validation, forwarding and hop-by-hop stripping ask about; by length first, so most names cost one switch. */
+        private static void count(DecodedRequest request, AsciiString name) {
+            switch (name.length()) {
+                case 2:
+                    if (HttpHeaderNames.TE.contentEqualsIgnoreCase(name)) {
+                        request.hopByHopFields++;
+                    }
+                    break;
+                case 3:
+                    if (HttpHeaderNames.VIA.contentEqualsIgnoreCase(name)) {
+                        request.viaFields++;
+                    }
+                    break;
+                case 4:
+                    if (HttpHeaderNames.HOST.contentEqualsIgnoreCase(name)) {
+                        request.hostFields++;
+                    }
+                    break;
+                case 7:
+                    if (HttpHeaderNames.TRAILER.contentEqualsIgnoreCase(name)
+                            || HttpHeaderNames.UPGRADE.contentEqualsIgnoreCase(name)) {
+                        request.hopByHopFields++;
+                    }
+                    break;
+                case 10:
+                    if (HttpHeaderNames.CONNECTION.contentEqualsIgnoreCase(name)
+                            || HttpHeaderNames.KEEP_ALIVE.contentEqualsIgnoreCase(name)) {
+                        request.hopByHopFields++;
+                    }
+                    break;
+                case 15:
+                    if (ForwardedHeaders.X_FORWARDED_FOR.contentEqualsIgnoreCase(name)) {
+                        request.forwardedForFields++;
+                    }
+                    break;
+                case 16:
+                    if (HopByHop.PROXY_CONNECTION.contentEqualsIgnoreCase(name)) {
+                        request.hopByHopFields++;
+                    }
+                    break;
+                case 17:
+                    if (HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(name)) {
+                        request.transferEncodingFields++;
+                    }
+                    break;
+                default:
+                    break;
+            }
         }
     }
 

@@ -18,7 +18,7 @@ public final class ClientPipeline {
         ClientConnection connection = new ClientConnection(context, listener);
         ServerHttpCodec codec = new ServerHttpCodec(decoderConfig(context.limits()), connection);
         connection.useCodec(codec);
-        codec.addTo(channel.pipeline());
+        channel.pipeline().addLast("http", codec);
         channel.pipeline().addLast("proxy", connection);
         return connection;
     }

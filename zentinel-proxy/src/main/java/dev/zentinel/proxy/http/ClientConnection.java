@@ -3,6 +3,7 @@ package dev.zentinel.proxy.http;
 import dev.zentinel.proxy.accesslog.AccessRecord;
 import dev.zentinel.proxy.balance.Target;
 import dev.zentinel.proxy.config.RouteConfig;
+import dev.zentinel.proxy.metrics.ProxyMetrics;
 import dev.zentinel.proxy.routing.HeaderLookup;
 import dev.zentinel.proxy.upstream.DeadlineTimer;
 import dev.zentinel.proxy.upstream.TargetPool;
@@ -99,6 +100,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     private HttpMethod method;
     private String host;
     private String routeName;
+    private ProxyMetrics.RouteRecorder routeMetrics;
     private String upstreamName;
     private boolean http10;
     private boolean headRequest;
@@ -317,6 +319,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         headRequest = method == HttpMethod.HEAD;
         host = null;
         routeName = ProxyContext.NO_ROUTE;
+        routeMetrics = px.noRouteMetrics();
         upstreamName = null;
         requestComplete = req instanceof LastHttpContent;
         responseStarted = false;
@@ -369,6 +372,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         }
         routeName = route.name();
         RouteAction action = px.action(routeName);
+        routeMetrics = action.metrics();
         if (action instanceof RouteAction.Respond) {
             // Answering at once; a client waiting for 100-continue may or may not send its body
             // now, so the framing of what follows is unknown and the connection must close.
@@ -484,8 +488,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     private void forward(UpstreamGroup group) {
         this.group = group;
         upstreamName = group.name();
-        HttpHeaders headers = request.headers();
-        HopByHop.strip(headers);
+        HopByHop.strip(request);
         ForwardedHeaders.add(request, clientIp, host);
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         acquireUpstream();
@@ -770,7 +773,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
 
     private void record() {
         long durationNanos = System.nanoTime() - startNanos;
-        px.metrics().requestCompleted(routeName, status, durationNanos);
+        routeMetrics.requestCompleted(status, durationNanos);
         if (px.accessLogEnabled()) {
             px.accessLog().log(new AccessRecord(startMillis, clientIp, method == null ? "-" : method.name(),
                     request == null ? "-" : request.uri(), host, status,
@@ -954,6 +957,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         method = null;
         host = null;
         routeName = ProxyContext.NO_ROUTE;
+        routeMetrics = px.noRouteMetrics();
         upstreamName = null;
         headRequest = false;
         http10 = false;

@@ -2,6 +2,7 @@ package dev.zentinel.proxy.http;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.AsciiString;
 
 /**
@@ -13,6 +14,18 @@ final class HopByHop {
     static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
 
     private HopByHop() {
+    }
+
+    /**
+     * {@link #strip(HttpHeaders)} for a request; skipped when the decoder counted no hop-by-hop
+     * field in it (nothing to remove: a Connection field would have been counted, and only it can
+     * nominate further fields).
+     */
+    static void strip(HttpRequest request) {
+        if (request instanceof DecodedRequest && ((DecodedRequest) request).hopByHopFields == 0) {
+            return;
+        }
+        strip(request.headers());
     }
 
     /** Removes Connection, the fields it names, and the fixed hop-by-hop fields. */

@@ -17,8 +17,13 @@ import java.util.Map;
  */
 public final class ProxyContext {
 
-    /** Route label for requests that matched no route or were rejected before routing. */
-    static final String NO_ROUTE = "none";
+    /**
+     * The route of requests that matched no route or were rejected before routing: null, which
+     * metrics export as {@link dev.zentinel.proxy.metrics.ProxyMetrics#NO_LABEL} (a label no route
+     * name can have: names start with a letter or digit) and the access log writes as JSON null.
+     * A string such as "none" would merge those requests with a route an operator named so.
+     */
+    static final String NO_ROUTE = null;
 
     private final Router router;
     private final Map<String, RouteAction> actions;
@@ -27,6 +32,7 @@ public final class ProxyContext {
     private final ProxyMetrics metrics;
     private final AccessLog accessLog;
     private final boolean accessLogEnabled;
+    private final ProxyMetrics.RouteRecorder noRouteMetrics;
     private final ErrorResponses errors = new ErrorResponses();
 
     /**
@@ -42,21 +48,22 @@ public final class ProxyContext {
         this.accessLogEnabled = accessLog != null && accessLog.enabled();
         Map<String, RouteAction> byName = new HashMap<>();
         for (RouteConfig route : routes) {
-            byName.put(route.name(), actionFor(route, upstreams));
+            byName.put(route.name(), actionFor(route, upstreams, metrics.route(route.name())));
         }
         this.actions = Map.copyOf(byName);
+        this.noRouteMetrics = metrics.route(NO_ROUTE);
     }
 
-    private static RouteAction actionFor(RouteConfig route, Upstreams upstreams) {
+    private static RouteAction actionFor(RouteConfig route, Upstreams upstreams, ProxyMetrics.RouteRecorder recorder) {
         if (route.respond() != null) {
-            return new RouteAction.Respond(route.name(),
+            return new RouteAction.Respond(route.name(), recorder,
                     new FixedResponse(route.respond().status(), route.respond().body(), route.respond().headers()));
         }
         UpstreamGroup group = upstreams.group(route.upstream());
         if (group == null) {
             throw new IllegalArgumentException("route '" + route.name() + "' names unknown upstream '" + route.upstream() + "'");
         }
-        return new RouteAction.Forward(route.name(), group);
+        return new RouteAction.Forward(route.name(), recorder, group);
     }
 
     Router router() {
@@ -77,6 +84,11 @@ public final class ProxyContext {
 
     ProxyMetrics metrics() {
         return metrics;
+    }
+
+    /** Where requests are counted that matched no route or were rejected before routing. */
+    ProxyMetrics.RouteRecorder noRouteMetrics() {
+        return noRouteMetrics;
     }
 
     AccessLog accessLog() {

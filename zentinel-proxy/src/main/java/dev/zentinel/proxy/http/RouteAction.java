@@ -1,5 +1,6 @@
 package dev.zentinel.proxy.http;
 
+import dev.zentinel.proxy.metrics.ProxyMetrics;
 import dev.zentinel.proxy.upstream.UpstreamGroup;
 
 /** What a matched route does: answer by itself, or forward to an upstream group. */
@@ -7,9 +8,12 @@ sealed interface RouteAction permits RouteAction.Respond, RouteAction.Forward {
 
     String routeName();
 
-    record Respond(String routeName, FixedResponse response) implements RouteAction {
+    /** Where this route's requests are counted. */
+    ProxyMetrics.RouteRecorder metrics();
+
+    record Respond(String routeName, ProxyMetrics.RouteRecorder metrics, FixedResponse response) implements RouteAction {
     }
 
-    record Forward(String routeName, UpstreamGroup group) implements RouteAction {
+    record Forward(String routeName, ProxyMetrics.RouteRecorder metrics, UpstreamGroup group) implements RouteAction {
     }
 }

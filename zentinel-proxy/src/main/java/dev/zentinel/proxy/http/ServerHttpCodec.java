@@ -25,6 +25,10 @@ import java.util.List;
  * addition it tells the {@link ClientConnection} when bytes arrive (for the header and idle
  * timers) and whether a partial request is sitting in its buffer (so a draining connection is
  * never closed under a request that has started to arrive).
+ *
+ * <p>One combined handler rather than a decoder and an encoder in the pipeline: splitting them
+ * was measured (docs/benchmark.md, third pass) and did not help; Netty's shared handler call
+ * sites see one more receiver type that way.
  */
 final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec.RequestDecoder, ServerHttpCodec.ResponseEncoder> {
 
@@ -163,17 +167,59 @@ final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec
             AsciiString name = super.splitHeaderName(sb, start, length);
             DecodedRequest request = parsing;
             if (request != null) {
-                if (HttpHeaderNames.HOST.contentEqualsIgnoreCase(name)) {
-                    request.hostFields++;
-                } else if (HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(name)) {
-                    request.transferEncodingFields++;
-                } else if (ForwardedHeaders.X_FORWARDED_FOR.contentEqualsIgnoreCase(name)) {
-                    request.forwardedForFields++;
-                } else if (HttpHeaderNames.VIA.contentEqualsIgnoreCase(name)) {
-                    request.viaFields++;
-                }
+                count(request, name);
             }
             return name;
+        }
+
+        /** Counts the fields validation, forwarding and hop-by-hop stripping ask about; by length first, so most names cost one switch. */
+        private static void count(DecodedRequest request, AsciiString name) {
+            switch (name.length()) {
+                case 2:
+                    if (HttpHeaderNames.TE.contentEqualsIgnoreCase(name)) {
+                        request.hopByHopFields++;
+                    }
+                    break;
+                case 3:
+                    if (HttpHeaderNames.VIA.contentEqualsIgnoreCase(name)) {
+                        request.viaFields++;
+                    }
+                    break;
+                case 4:
+                    if (HttpHeaderNames.HOST.contentEqualsIgnoreCase(name)) {
+                        request.hostFields++;
+                    }
+                    break;
+                case 7:
+                    if (HttpHeaderNames.TRAILER.contentEqualsIgnoreCase(name)
+                            || HttpHeaderNames.UPGRADE.contentEqualsIgnoreCase(name)) {
+                        request.hopByHopFields++;
+                    }
+                    break;
+                case 10:
+                    if (HttpHeaderNames.CONNECTION.contentEqualsIgnoreCase(name)
+                            || HttpHeaderNames.KEEP_ALIVE.contentEqualsIgnoreCase(name)) {
+                        request.hopByHopFields++;
+                    }
+                    break;
+                case 15:
+                    if (ForwardedHeaders.X_FORWARDED_FOR.contentEqualsIgnoreCase(name)) {
+                        request.forwardedForFields++;
+                    }
+                    break;
+                case 16:
+                    if (HopByHop.PROXY_CONNECTION.contentEqualsIgnoreCase(name)) {
+                        request.hopByHopFields++;
+                    }
+                    break;
+                case 17:
+                    if (HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(name)) {
+                        request.transferEncodingFields++;
+                    }
+                    break;
+                default:
+                    break;
+            }
         }
     }
 

@@ -124,6 +124,37 @@ public final class ProxyMetrics {
         series.duration.observe(durationNanos);
     }
 
+    /**
+     * The recorder of one route's requests: {@link #requestCompleted} without the look-up by name
+     * per request. Its series appear (as with {@code requestCompleted}) once a request is recorded.
+     *
+     * @param route the route's name, or null for requests no route matched
+     */
+    public RouteRecorder route(String route) {
+        return new RouteRecorder(route == null ? NO_LABEL : route);
+    }
+
+    /** Records the requests of one route; see {@link #route(String)}. Thread-safe. */
+    public final class RouteRecorder {
+        private final String route;
+        /** Resolved on first use; threads racing there store the same instance (computeIfAbsent). */
+        private RouteSeries series;
+
+        private RouteRecorder(String route) {
+            this.route = route;
+        }
+
+        public void requestCompleted(int status, long durationNanos) {
+            RouteSeries s = series;
+            if (s == null) {
+                s = routeSeries.computeIfAbsent(route, RouteSeries::new);
+                series = s;
+            }
+            s.requests(status).inc();
+            s.duration.observe(durationNanos);
+        }
+    }
+
     public void connectionOpened(String listener) {
         ListenerSeries series = listener(listener);
         series.connections.inc();

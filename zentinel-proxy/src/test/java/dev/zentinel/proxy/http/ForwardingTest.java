@@ -90,6 +90,39 @@ class ForwardingTest {
         }
     }
 
+    /**
+     * Each hop-by-hop field on its own, in unusual case: the decoder's count of them (which lets
+     * requests without any skip the stripping) must see every one, or it would be forwarded.
+     */
+    @Test
+    void removesEachHopByHopRequestHeaderAlone() throws Exception {
+        String[][] cases = {
+            {"cONNECTION: X-Secret", "X-Secret: s"},
+            {"KEEP-alive: timeout=5"},
+            {"Proxy-CONNECTION: keep-alive"},
+            {"tE: trailers"},
+            {"TRAILER: X-Checksum"},
+            {"UpGrade: websocket"},
+        };
+        try (RawClient client = proxy.client()) {
+            for (String[] fields : cases) {
+                String[] withMarker = java.util.Arrays.copyOf(fields, fields.length + 1);
+                withMarker[fields.length] = "X-Kept: yes";
+                RawResponse r = client.get("/echo", withMarker);
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.text()).as(fields[0])
+                        .doesNotContain("x-secret")
+                        .doesNotContain("keep-alive:")
+                        .doesNotContain("proxy-connection")
+                        .doesNotContain("\nte:")
+                        .doesNotContain("\ntrailer:")
+                        .doesNotContain("upgrade")
+                        .doesNotContain("\nconnection:")
+                        .contains("x-kept: yes\n");
+            }
+        }
+    }
+
     @Test
     void connectionHeaderCannotStripFramingHeaders() throws Exception {
         try (RawClient client = proxy.client()) {

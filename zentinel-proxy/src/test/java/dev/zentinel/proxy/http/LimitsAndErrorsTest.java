@@ -64,7 +64,20 @@ class LimitsAndErrorsTest {
             assertThat(r.closes()).isFalse();
             assertThat(client.get("/api/id").status()).isEqualTo(200);
         }
-        assertThat(proxy.metrics().scrape()).contains("zentinel_requests_total{route=\"none\",status=\"404\"} 1.0");
+        assertThat(proxy.metrics().scrape()).contains("zentinel_requests_total{route=\"_none\",status=\"404\"} 1.0");
+    }
+
+    @Test
+    void aRouteNamedNoneIsCountedApartFromUnmatchedRequests() throws Exception {
+        startProxy(TestConfigs.builder().listener("http").upstream("app", origin.port()).proxyRoute("none", "/api", "app"));
+        try (RawClient client = proxy.client()) {
+            assertThat(client.get("/other").status()).isEqualTo(404);
+            assertThat(client.get("/api/id").status()).isEqualTo(200);
+        }
+        assertThat(proxy.metrics().scrape())
+                .contains("zentinel_requests_total{route=\"_none\",status=\"404\"} 1.0")
+                .contains("zentinel_requests_total{route=\"none\",status=\"200\"} 1.0")
+                .doesNotContain("zentinel_requests_total{route=\"none\",status=\"404\"}");
     }
 
     @Test

@@ -181,6 +181,23 @@ class ProxyMetricsTest {
     }
 
     @Test
+    void routeRecordersShareTheSeriesOfRequestCompletedAndAppearOnFirstUse() {
+        ProxyMetrics m = new ProxyMetrics();
+        ProxyMetrics.RouteRecorder api = m.route("api");
+        ProxyMetrics.RouteRecorder unmatched = m.route(null);
+        assertThat(m.scrape()).doesNotContain("route=\"api\"").doesNotContain("route=\"_none\"");
+        api.requestCompleted(200, 1_000_000);
+        m.requestCompleted("api", 200, 1_000_000);
+        api.requestCompleted(503, 1_000_000);
+        unmatched.requestCompleted(404, 1_000);
+        assertThat(m.scrape())
+                .contains("zentinel_requests_total{route=\"api\",status=\"200\"} 2.0")
+                .contains("zentinel_requests_total{route=\"api\",status=\"503\"} 1.0")
+                .contains("zentinel_request_duration_seconds_count{route=\"api\"} 3")
+                .contains("zentinel_requests_total{route=\"_none\",status=\"404\"} 1.0");
+    }
+
+    @Test
     void accessLogDropsAreExposed() {
         ProxyMetrics m = new ProxyMetrics();
         java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong(3);

@@ -57,14 +57,14 @@ class ObservabilityTest {
         assertThat(scrape)
                 .contains("zentinel_requests_total{route=\"api\",status=\"200\"} 2.0")
                 .contains("zentinel_requests_total{route=\"local\",status=\"200\"} 1.0")
-                .contains("zentinel_requests_total{route=\"none\",status=\"404\"} 1.0")
+                .contains("zentinel_requests_total{route=\"_none\",status=\"404\"} 1.0")
                 .contains("zentinel_request_duration_seconds_count{route=\"api\"} 2");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(logFile) && Files.readAllLines(logFile).size() == 4);
         List<String> lines = Files.readAllLines(logFile);
         assertThat(lines.get(0)).contains("\"GET\"").contains("/api/echo").contains("200").contains("\"api\"")
                 .contains("\"app\"").contains("\"web\"").contains("127.0.0.1");
-        assertThat(lines.get(2)).contains("404").contains("\"none\"");
+        assertThat(lines.get(2)).contains("404").contains("\"route\":null");
         assertThat(lines.get(3)).contains("\"POST\"").contains(":5,");
         await().atMost(Duration.ofSeconds(10)).until(() -> proxy.server().activeConnections() == 0);
     }

@@ -1584,11 +1584,12 @@ final class Report {
 
     void writeIntervals(Path file) throws IOException {
         IntervalSeries s = stats.series;
-        StringBuilder sb = new StringBuilder("offset_ms,epoch_ms,ok,failed,p50_us,p99_us");
+        StringBuilder sb = new StringBuilder("offset_ms,epoch_ms,ok,failed,p50_us,p99_us,max_us");
         for (Outcome o : Outcome.FAILURES) {
             sb.append(",").append(o.key);
         }
-        sb.append(",offered\n");
+        // lag_max_us: the generator's own worst lateness for requests due in the interval (open loop).
+        sb.append(",offered,lag_max_us\n");
         int last = lastUsedInterval();
         for (int i = 0; i <= last; i++) {
             long offset = (long) i * options.intervalMs;
@@ -1596,11 +1597,12 @@ final class Report {
             sb.append(offset).append(',').append(run.startEpochMs + offset).append(',')
                     .append(s.ok(i)).append(',').append(s.failed(i)).append(',')
                     .append(h == null ? 0 : h.percentile(0.5)).append(',')
-                    .append(h == null ? 0 : h.percentile(0.99));
+                    .append(h == null ? 0 : h.percentile(0.99)).append(',')
+                    .append(h == null ? 0 : h.maxUs());
             for (Outcome o : Outcome.FAILURES) {
                 sb.append(',').append(s.outcomes[o.ordinal()][i]);
             }
-            sb.append(',').append(s.offered[i]).append('\n');
+            sb.append(',').append(s.offered[i]).append(',').append(s.scheduleLagMaxUs[i]).append('\n');
         }
         Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
     }

@@ -71,6 +71,8 @@ public final class InstanceRunner {
     /** Extra wait beyond the drain timeout for the drain future itself to report. */
     private static final Duration DRAIN_REPORT_GRACE = Duration.ofSeconds(10);
     private static final Duration CONTROL_GROUP_SHUTDOWN = Duration.ofSeconds(5);
+    /** The longest start-up waits for its upstream pools to pre-connect before it accepts anyway. */
+    private static final Duration PRECONNECT_BOUND = Duration.ofSeconds(3);
     /** Beyond the successor's SIGTERM-to-SIGKILL grace: for the kernel to reap it and a hand-over to finish. */
     private static final Duration UPGRADE_SETTLE_GRACE = Duration.ofSeconds(10);
     /** The reason an upgrade in flight is aborted with when the instance is asked to stop. */
@@ -215,6 +217,7 @@ public final class InstanceRunner {
     private void openListeners(ProxyInstance proxy) throws StartupException {
         step("warming up", () -> proxy.warmUp(settings.startStepTimeout(), readyBy(System.getenv())));
         background.ifPresent(b -> b.foreground("warmed up", false));
+        step("pre-connecting upstreams", () -> proxy.preconnectUpstreams(PRECONNECT_BOUND));
         step("opening listeners", () -> proxy.openListeners(launch, settings.startStepTimeout()));
     }
 
@@ -397,11 +400,13 @@ public final class InstanceRunner {
         settleUpgrade(started.upgrades());
         Duration drainTimeout = config.upgrade().drainTimeout();
         long openAtStart = started.proxy().activeConnections();
-        log.info("stopping ({}): closing listeners, draining {} connections for at most {} ms", reason,
-                openAtStart, drainTimeout.toMillis());
+        // Spread only after a hand-over: then a successor serves the clients that reconnect.
+        Duration spread = handedOver ? config.upgrade().drainSpread() : Duration.ZERO;
+        log.info("stopping ({}): closing listeners, draining {} connections for at most {} ms (spread over {} ms)",
+                reason, openAtStart, drainTimeout.toMillis(), spread.toMillis());
         started.proxy().stopAccepting();
         Stopwatch draining = Stopwatch.start();
-        DrainResult drained = awaitDrain(started.proxy().drain(drainTimeout), drainTimeout, started.proxy(),
+        DrainResult drained = awaitDrain(started.proxy().drain(drainTimeout, spread), drainTimeout, started.proxy(),
                 openAtStart, draining);
         if (handedOver) {
             // The successor owns the control socket now; our own endpoints are gone.

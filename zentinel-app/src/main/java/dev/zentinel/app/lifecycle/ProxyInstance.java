@@ -9,6 +9,7 @@ import dev.zentinel.proxy.server.DrainResult;
 import dev.zentinel.proxy.server.ProxyServer;
 import dev.zentinel.proxy.server.WarmUpReport;
 import dev.zentinel.proxy.server.Transport;
+import dev.zentinel.proxy.upstream.Preconnected;
 import io.netty.channel.ServerChannel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -17,7 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,7 +129,38 @@ public final class ProxyInstance implements AutoCloseable {
 
     /** Waits, at most {@code timeout}, for open connections to finish; then closes the rest. */
     public CompletableFuture<DrainResult> drain(Duration timeout) {
-        return server.drain(timeout, config.upgrade().drainIdleQuiet());
+        return drain(timeout, Duration.ZERO);
+    }
+
+    /** {@link #drain(Duration)}, telling the open connections to close one after another over {@code spread}. */
+    public CompletableFuture<DrainResult> drain(Duration timeout, Duration spread) {
+        return server.drain(timeout, config.upgrade().drainIdleQuiet(), spread);
+    }
+
+    /**
+     * Opens upgrade.preconnect-per-target connections to every upstream target on every event loop
+     * before this instance accepts, waiting at most {@code bound}: a successor's first requests then
+     * find warm pools. A failure or a slow origin is only logged; requests connect as usual then.
+     */
+    public void preconnectUpstreams(Duration bound) throws InterruptedException {
+        int perTarget = config.upgrade().preconnectPerTarget();
+        if (perTarget <= 0 || config.upstreams().isEmpty()) {
+            return;
+        }
+        Stopwatch preconnect = Stopwatch.start();
+        try {
+            Preconnected result = server.preconnectUpstreams(perTarget).get(bound.toMillis(), TimeUnit.MILLISECONDS);
+            if (result.failed() > 0) {
+                log.warn("pre-connected {} upstream connection(s) in {} ms; {} attempt(s) failed (requests will connect"
+                        + " as usual)", result.opened(), preconnect.millis(), result.failed());
+            } else {
+                log.info("pre-connected {} upstream connection(s) in {} ms", result.opened(), preconnect.millis());
+            }
+        } catch (TimeoutException e) {
+            log.warn("pre-connecting upstreams did not finish within {} ms; going on", bound.toMillis());
+        } catch (ExecutionException e) {
+            log.warn("pre-connecting upstreams failed: {}; going on", e.getCause().toString());
+        }
     }
 
     /**

@@ -139,6 +139,11 @@ public final class InstanceRunner {
             background.ifPresent(BackgroundStartup::close);
             notifications.close();
             shutdown(controlGroup);
+            if (stopRequested.isDone()) {
+                // Asked to stop while starting: ending the start-up is the stop, not a failure.
+                log.info("stopped during start-up ({}): {}", stopRequested.join(), Failures.describe(e));
+                return 0;
+            }
             throw e;
         }
         this.started = started;
@@ -215,7 +220,8 @@ public final class InstanceRunner {
 
     /** Warms up (in the background, when so started), comes to the foreground, then accepts. */
     private void openListeners(ProxyInstance proxy) throws StartupException {
-        step("warming up", () -> proxy.warmUp(settings.startStepTimeout(), readyBy(System.getenv())));
+        // A stop asked meanwhile (SIGTERM, e.g. from a predecessor giving up) ends the warm-up at once.
+        step("warming up", () -> proxy.warmUp(settings.startStepTimeout(), readyBy(System.getenv()), stopRequested));
         background.ifPresent(b -> b.foreground("warmed up", false));
         step("pre-connecting upstreams", () -> proxy.preconnectUpstreams(PRECONNECT_BOUND));
         step("opening listeners", () -> proxy.openListeners(launch, settings.startStepTimeout()));

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +76,14 @@ public final class ProxyInstance implements AutoCloseable {
      * (shortened to end {@code READY_RESERVE} before {@code readyBy}) plus {@code timeout}.
      */
     public void warmUp(Duration timeout, Optional<Instant> readyBy) throws Exception {
+        warmUp(timeout, readyBy, new CompletableFuture<>());
+    }
+
+    /**
+     * {@link #warmUp(Duration, Optional)}, ended early when {@code abort} completes (a stop asked
+     * during start-up): the warm-up is then cancelled and this throws {@link CancellationException}.
+     */
+    public void warmUp(Duration timeout, Optional<Instant> readyBy, CompletableFuture<?> abort) throws Exception {
         Stopwatch warmUp = Stopwatch.start();
         Duration warmUpBudget = config.upgrade().warmupTimeout();
         if (readyBy.isPresent()) {
@@ -87,8 +96,13 @@ public final class ProxyInstance implements AutoCloseable {
         }
         // The warm-up bounds itself by its budget; the extra wait only covers a warm-up that misbehaves.
         int requests = warmUpBudget.isZero() ? 0 : config.upgrade().warmupRequests();
-        WarmUpReport report = server.warmUp(requests, warmUpBudget)
-                .get(warmUpBudget.plus(timeout).toMillis(), TimeUnit.MILLISECONDS);
+        CompletableFuture<WarmUpReport> warming = server.warmUp(requests, warmUpBudget);
+        CompletableFuture.anyOf(warming, abort).get(warmUpBudget.plus(timeout).toMillis(), TimeUnit.MILLISECONDS);
+        if (!warming.isDone()) {
+            warming.cancel(false);
+            throw new CancellationException("stopped during the warm-up, after " + warmUp.millis() + " ms");
+        }
+        WarmUpReport report = warming.get();
         log.info("warm-up done in {} ms: {}", warmUp.millis(), report);
     }
 

@@ -161,6 +161,8 @@ public final class ProxyServer implements AutoCloseable {
      * real traffic arrives. Never touches the configured listeners or this server's metrics;
      * always completes within {@code budget} (normally, with however many requests were done).
      *
+     * Cancelling the returned future ends the warm-up at once (everything it opened is closed).
+     *
      * @param requests the minimum; the warm-up goes on while the JIT is still compiling
      */
     public CompletableFuture<WarmUpReport> warmUp(int requests, Duration budget) {

@@ -73,6 +73,9 @@ DIP_AFTER_MS=1500
 # The steady window starts this long after the load generator is launched: its JVM start, and in
 # the open loop its own JIT warm-up (a backlog it would build there would count as proxy latency).
 if [ "$open_loop" = 1 ]; then STEADY_SKIP_MS=3000; else STEADY_SKIP_MS=2000; fi
+# Within that skipped start the generator's connections reconnect often, for every proxy alike:
+# its own connect path is then compiled before the first upgrade makes all of them reconnect.
+WARM_RECONNECTS_MS=$((STEADY_SKIP_MS - 1000))
 
 bench_init
 bench_cpus
@@ -157,7 +160,8 @@ run_proxy() {
   launch="$(now_ms)"
   bench_spawn "$out" "${PIN_LOAD[@]}" java -XX:+UseSerialGC -cp "$BENCH_TMP/classes" LoadGen \
     --url "http://127.0.0.1:$port/" --duration "$D" --connections "$connections" --mode "$mode" \
-    --windows "$windows" --intervals-out "$csv" --stop-file "$stop" "${rate_args[@]}"
+    --windows "$windows" --intervals-out "$csv" --stop-file "$stop" --warm-reconnects-ms "$WARM_RECONNECTS_MS" \
+    "${rate_args[@]}"
   lg="$LAST_PID"
   end_ms=$((launch + D * 1000))
   bench_log "$p: steady load for ${steady}s, then $upgrades upgrades at least ${spacing}s apart (load bound ${D}s)"

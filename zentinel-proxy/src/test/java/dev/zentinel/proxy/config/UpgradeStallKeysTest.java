@@ -30,6 +30,14 @@ class UpgradeStallKeysTest {
     }
 
     @Test
+    void zeroSpreadMeansAllAtOnce() throws Exception {
+        for (String zero : new String[] {"0", "0s", "0ms"}) {
+            assertThat(ConfigLoader.parse(BASE + "upgrade: { drain-spread: " + zero + " }\n", "test").upgrade()
+                    .drainSpread()).isZero();
+        }
+    }
+
+    @Test
     void rejectsOutOfBoundValues() {
         assertThatThrownBy(() -> ConfigLoader.parse(BASE + "upgrade: { drain-spread: 11m }\n", "test"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("drain-spread")

@@ -140,9 +140,8 @@ public final class InstanceRunner {
             notifications.close();
             shutdown(controlGroup);
             if (stopRequested.isDone()) {
-                // Asked to stop while starting: ending the start-up is the stop, not a failure.
+                // Still a failed start (exit 1): the process never served, as its caller must learn.
                 log.info("stopped during start-up ({}): {}", stopRequested.join(), Failures.describe(e));
-                return 0;
             }
             throw e;
         }

@@ -49,6 +49,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -222,8 +223,28 @@ public final class InstanceRunner {
         // A stop asked meanwhile (SIGTERM, e.g. from a predecessor giving up) ends the warm-up at once.
         step("warming up", () -> proxy.warmUp(settings.startStepTimeout(), readyBy(System.getenv()), stopRequested));
         background.ifPresent(b -> b.foreground("warmed up", false));
+        if (background.isEmpty()) {
+            compilersBehindServing();
+        }
         step("pre-connecting upstreams", () -> proxy.preconnectUpstreams(PRECONNECT_BOUND));
         step("opening listeners", () -> proxy.openListeners(launch, settings.startStepTimeout()));
+    }
+
+    /**
+     * A process not started in the background (a fresh start) sends its JIT compilers to
+     * niceness + upgrade.successor-nice once warmed up, as a successor's stay: what they compile
+     * later (at its first hand-over, the cold hand-over and drain paths) then takes the CPU the
+     * event loops leave, instead of competing with them at the moment they serve every client.
+     */
+    private void compilersBehindServing() {
+        int by = config.upgrade().successorNice();
+        ThreadNiceness threads = ThreadNiceness.ofThisProcess();
+        OptionalInt current = threads.processNiceness();
+        if (by <= 0 || current.isEmpty()) {
+            return;
+        }
+        threads.lowerTo(current.getAsInt() + by, ThreadNiceness::isCompiler)
+                .ifPresent(problem -> log.info("JIT compiler threads stay at their priority: {}", problem));
     }
 
     /**

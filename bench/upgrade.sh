@@ -73,12 +73,17 @@ DIP_AFTER_MS=1500
 # The steady window starts this long after the load generator is launched: its JVM start, and in
 # the open loop its own JIT warm-up (a backlog it would build there would count as proxy latency).
 if [ "$open_loop" = 1 ]; then STEADY_SKIP_MS=3000; else STEADY_SKIP_MS=2000; fi
+# Within that skipped start the generator's connections reconnect often, for every proxy alike:
+# its own connect path is then compiled before the first upgrade makes all of them reconnect.
+WARM_RECONNECTS_MS=$((STEADY_SKIP_MS - 1000))
 
 bench_init
 bench_cpus
 bench_dist
 bench_compile_java
 bench_start_origin
+STEAL="$BENCH_TMP/steal"
+bench_start_steal_sampler "$STEAL"
 
 sleep_until_ms() {
   local d=$(($1 - $(now_ms)))
@@ -157,7 +162,8 @@ run_proxy() {
   launch="$(now_ms)"
   bench_spawn "$out" "${PIN_LOAD[@]}" java -XX:+UseSerialGC -cp "$BENCH_TMP/classes" LoadGen \
     --url "http://127.0.0.1:$port/" --duration "$D" --connections "$connections" --mode "$mode" \
-    --windows "$windows" --intervals-out "$csv" --stop-file "$stop" "${rate_args[@]}"
+    --windows "$windows" --intervals-out "$csv" --stop-file "$stop" --warm-reconnects-ms "$WARM_RECONNECTS_MS" \
+    "${rate_args[@]}"
   lg="$LAST_PID"
   end_ms=$((launch + D * 1000))
   bench_log "$p: steady load for ${steady}s, then $upgrades upgrades at least ${spacing}s apart (load bound ${D}s)"
@@ -213,6 +219,14 @@ drive_upgrades() {
   : >"$stop"
 }
 
+# A window's start or end (epoch ms) as drive_upgrades wrote it. usage: wfield_window NAME start|end
+wfield_window() { awk -v n="$1" -v f="$2" '$1 == n { print (f == "start" ? $2 : $3); exit }' "$windows"; }
+
+# Steal in upgrade K's 10 s after window, "total/longest" in ms (see bench_steal).
+steal_after() {
+  bench_steal "$STEAL" "$(wfield_window "u$1_after" start)" "$(wfield_window "u$1_after" end)" | awk '{ print $1 "/" $2 }'
+}
+
 # Turns the generator's WINDOW lines into the per-upgrade table and one summary row.
 # Closed loop: dips against the steady served rate. Open loop: dips against the offered rate
 # (dip_steady against the steady served rate), plus the longest wait (max_ms) around the upgrade.
@@ -237,7 +251,8 @@ report_upgrades() {
     say "steady state: $srps req/s served of $soff offered, p99 $(ms "$sp99") ms (from due time), max $(ms "$(wfield "$out" steady max_us)") ms," \
       "failed $(wfield "$out" steady failed); worst 100 ms bucket $(pct "$smin" "$soff") below the offered rate (noise floor for the dip columns)"
     say "generator's own lateness in the steady state: up to $(ms "$(wfield "$out" steady schedule_lag_max_us)") ms (gen_lag_ms below: the same in each dip window)"
-    say "$(printf '%3s %8s %8s %7s %10s %10s %10s %9s %10s %12s %9s  %s' '#' 'ready_s' 'done_s' 'failed' 'dip_worst' 'dip_mean' 'dip_steady' 'max_ms' 'gen_lag_ms' 'p99_after_ms' 'p99_ratio' 'failure kinds')"
+    say "hypervisor steal on the proxy's and the load's CPU in the steady window: $(bench_steal "$STEAL" "$(wfield_window steady start)" "$(wfield_window steady end)" | awk '{ print $1 " ms in all, longest " $2 " ms" }')"
+    say "$(printf '%3s %8s %8s %7s %10s %10s %10s %9s %10s %12s %9s %12s  %s' '#' 'ready_s' 'done_s' 'failed' 'dip_worst' 'dip_mean' 'dip_steady' 'max_ms' 'gen_lag_ms' 'p99_after_ms' 'p99_ratio' 'steal_after' 'failure kinds')"
   else
     say "steady state: $srps req/s, p99 $(ms "$sp99") ms, failed $(wfield "$out" steady failed);" \
       "worst 100 ms bucket $(pct "$smin" "$srps") below the mean (noise floor for the dip columns)"
@@ -281,8 +296,9 @@ report_upgrades() {
       done_s="$(secs $((${dones[$((k - 1))]} - ${starts[$((k - 1))]})))"
     fi
     if [ -n "$offered_rate" ]; then
-      say "$(printf '%3d %8s %8s %7s %10s %10s %10s %9s %10s %12s %9s %s' "$k" "$ready_s" "$done_s" \
-        "$f" "$dipw" "$dipm" "$dips" "$maxw" "$lagw" "$([ -n "$p99a" ] && ms "$p99a" || echo n/a)" "$rat" "${kinds# }")"
+      say "$(printf '%3d %8s %8s %7s %10s %10s %10s %9s %10s %12s %9s %12s %s' "$k" "$ready_s" "$done_s" \
+        "$f" "$dipw" "$dipm" "$dips" "$maxw" "$lagw" "$([ -n "$p99a" ] && ms "$p99a" || echo n/a)" "$rat" \
+        "$(steal_after "$k")" "${kinds# }")"
     else
       say "$(printf '%3d %8s %8s %7s %10s %10s %12s %9s %s' "$k" "$ready_s" "$done_s" \
         "$f" "$dipw" "$dipm" "$([ -n "$p99a" ] && ms "$p99a" || echo n/a)" "$rat" "${kinds# }")"
@@ -332,7 +348,9 @@ else
 fi
 for r in "${summary_rows[@]}"; do say "$r"; done
 if [ "$open_loop" = 1 ]; then
-  say "(dip_mean and dip_worst against the offered rate, p99 from the due time; the worst over the upgrades; per-upgrade tables above)"
+  say "(dip_mean and dip_worst against the offered rate, p99 from the due time; the worst over the upgrades; per-upgrade tables above;"
+  say " steal_after: the hypervisor's steal time on the proxy's and the load's CPU in the 10 s after READY, total/longest burst in ms:"
+  say " a vCPU taken away for ~100 ms stalls every request of that moment and alone sets the p99 of a 10 s window)"
 else
   say "(dip_mean, dip_worst and p99 ratio: the worst over the upgrades; per-upgrade tables above)"
 fi

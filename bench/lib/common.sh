@@ -91,6 +91,43 @@ bench_wait_exit() {
 
 # --- machine -------------------------------------------------------------------------------
 
+# Records the hypervisor's steal time of the proxy's and the load's CPU every 50 ms, so that a
+# report can tell a stall of the virtual machine from one of the proxy: lines
+# "epoch_ms steal_proxy_cpu steal_load_cpu" (clock ticks). No-op without /proc/stat.
+# usage: bench_start_steal_sampler FILE   (after bench_cpus; ends with the bench's other processes)
+bench_start_steal_sampler() {
+  local file="$1"
+  : >"$file"
+  [ -r /proc/stat ] || return 0
+  bench_spawn /dev/null bash -c '
+    p="cpu$1" l="cpu$2" out="$3"
+    while :; do
+      sp="" sl=""
+      while read -r name user nice sys idle iow irq sirq steal rest; do
+        [ "$name" = "$p" ] && sp="$steal"
+        [ "$name" = "$l" ] && sl="$steal"
+      done </proc/stat
+      echo "$(date +%s%3N) ${sp:-0} ${sl:-0}" >>"$out"
+      sleep 0.05
+    done' steal-sampler "$PROXY_CPU" "$LOAD_CPU" "$file"
+}
+
+# Steal in [START_MS, END_MS) of a bench_start_steal_sampler file: "total_ms max_burst_ms", the
+# total over both CPUs and the largest single jump (one CPU, one sample) in milliseconds.
+# usage: bench_steal FILE START_MS END_MS
+bench_steal() {
+  local hz
+  hz="$(getconf CLK_TCK 2>/dev/null || echo 100)"
+  awk -v a="$2" -v b="$3" -v ms=$((1000 / hz)) '
+    NR > 1 && $1 >= a && $1 < b {
+      d0 = $2 - p0; d1 = $3 - p1
+      if (d0 > 0) { tot += d0; if (d0 > mx) mx = d0 }
+      if (d1 > 0) { tot += d1; if (d1 > mx) mx = d1 }
+    }
+    { p0 = $2; p1 = $3 }
+    END { printf "%d %d\n", tot * ms, mx * ms }' "$1" 2>/dev/null || echo "0 0"
+}
+
 # The proxy gets core BENCH_PROXY_CPU (default 0); origin and load generator share
 # BENCH_LOAD_CPU (default 1, or 0 on a single-core machine, which makes figures meaningless).
 bench_cpus() {

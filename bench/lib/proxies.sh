@@ -71,6 +71,10 @@ admin: { address: 127.0.0.1:$admin_port }
 runtime: { directory: $dir/run }
 access-log: { enabled: false }
 EOF
+  # Extra upgrade keys for A/B runs of one build, e.g. BENCH_ZENTINEL_UPGRADE='drain-spread: 0s'.
+  if [ -n "${BENCH_ZENTINEL_UPGRADE:-}" ]; then
+    printf 'upgrade: { %s }\n' "$BENCH_ZENTINEL_UPGRADE" >>"$ZENTINEL_CONFIG"
+  fi
 }
 
 zentinel_start() {

@@ -95,6 +95,9 @@ final class Options {
             "  --threads T              selector threads; connections are split evenly (default 1, 1..64)",
             "  --timeout-ms MS          per-request timeout; exceeding it is a failure (default 10000)",
             "  --reconnect-backoff-ms MS  pause of a connection slot after a failed connect (default 10)",
+            "  --warm-reconnects-ms MS  for the first MS ms every keep-alive connection closes after every",
+            "                           second response and reconnects, so that the generator's own connect",
+            "                           path is compiled before a server closes connections (default 0)",
             "  --interval-ms MS         width of the per-interval buckets (default 100)",
             "  --intervals-out FILE     write per-interval CSV (offset_ms,epoch_ms,ok,failed,p99_us,...)",
             "  --windows FILE           after the run, report each line 'NAME START_EPOCH_MS END_EPOCH_MS'",
@@ -129,6 +132,8 @@ final class Options {
     private boolean maxBacklogGiven;
     /** Requests offered before this many ms into the run go to the warm-up counts, not the totals. */
     int warmupMs;
+    /** For this many ms from the start keep-alive connections reconnect often (warms the connect path). */
+    int warmReconnectsMs;
     boolean help;
 
     boolean openLoop() {
@@ -167,6 +172,7 @@ final class Options {
                 case "--max-response-header-bytes" -> o.maxResponseHeaderBytes = intIn(flag, v, 256, 1 << 20);
                 case "--rate" -> o.rate = longIn(flag, v, 1, 1_000_000);
                 case "--warmup-ms" -> o.warmupMs = intIn(flag, v, 0, 3_600_000);
+                case "--warm-reconnects-ms" -> o.warmReconnectsMs = intIn(flag, v, 0, 600_000);
                 case "--max-backlog" -> {
                     o.maxBacklog = intIn(flag, v, 0, 10_000_000);
                     o.maxBacklogGiven = true;
@@ -850,6 +856,7 @@ final class Connection {
     private Phase phase = Phase.IDLE;
     private long startNanos;
     private long deadlineNanos;
+    private long responses;
 
     Connection(Worker worker, byte[] requestBytes, int maxHeadBytes) {
         this.worker = worker;
@@ -983,7 +990,10 @@ final class Connection {
 
     private void complete(boolean mustClose) {
         int s = parser.status();
-        finish(s >= 200 && s < 300 ? Outcome.OK : Outcome.NON_2XX, false, mustClose || !worker.keepAlive());
+        // In the reconnecting warm-up every second response ends its connection (client side).
+        boolean warmReconnect = worker.warmingReconnects(System.nanoTime()) && (++responses & 1) == 0;
+        finish(s >= 200 && s < 300 ? Outcome.OK : Outcome.NON_2XX, false,
+                mustClose || !worker.keepAlive() || warmReconnect);
     }
 
     /** Deadline check, driven by the worker's periodic scan. */
@@ -1186,6 +1196,7 @@ final class Worker implements Runnable {
     private final Options options;
     private final long startNanos;
     private final long warmupEndNanos;
+    private final long warmReconnectsEndNanos;
     private final LoadDeadline deadline;
     private final long quota;
     private final int slots;
@@ -1205,6 +1216,7 @@ final class Worker implements Runnable {
         this.options = options;
         this.startNanos = startNanos;
         this.warmupEndNanos = startNanos + options.warmupMs * 1_000_000L;
+        this.warmReconnectsEndNanos = startNanos + options.warmReconnectsMs * 1_000_000L;
         this.deadline = deadline;
         this.slots = slots;
         this.quota = quota;
@@ -1233,6 +1245,11 @@ final class Worker implements Runnable {
 
     long timeoutNanos() {
         return options.timeoutMs * 1_000_000L;
+    }
+
+    /** Whether a response completed at {@code now} is still in the reconnecting warm-up. */
+    boolean warmingReconnects(long now) {
+        return now - warmReconnectsEndNanos < 0;
     }
 
     long reconnectBackoffNanos() {
@@ -1584,11 +1601,12 @@ final class Report {
 
     void writeIntervals(Path file) throws IOException {
         IntervalSeries s = stats.series;
-        StringBuilder sb = new StringBuilder("offset_ms,epoch_ms,ok,failed,p50_us,p99_us");
+        StringBuilder sb = new StringBuilder("offset_ms,epoch_ms,ok,failed,p50_us,p99_us,max_us");
         for (Outcome o : Outcome.FAILURES) {
             sb.append(",").append(o.key);
         }
-        sb.append(",offered\n");
+        // lag_max_us: the generator's own worst lateness for requests due in the interval (open loop).
+        sb.append(",offered,lag_max_us\n");
         int last = lastUsedInterval();
         for (int i = 0; i <= last; i++) {
             long offset = (long) i * options.intervalMs;
@@ -1596,11 +1614,12 @@ final class Report {
             sb.append(offset).append(',').append(run.startEpochMs + offset).append(',')
                     .append(s.ok(i)).append(',').append(s.failed(i)).append(',')
                     .append(h == null ? 0 : h.percentile(0.5)).append(',')
-                    .append(h == null ? 0 : h.percentile(0.99));
+                    .append(h == null ? 0 : h.percentile(0.99)).append(',')
+                    .append(h == null ? 0 : h.maxUs());
             for (Outcome o : Outcome.FAILURES) {
                 sb.append(',').append(s.outcomes[o.ordinal()][i]);
             }
-            sb.append(',').append(s.offered[i]).append('\n');
+            sb.append(',').append(s.offered[i]).append(',').append(s.scheduleLagMaxUs[i]).append('\n');
         }
         Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
     }

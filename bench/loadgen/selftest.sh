@@ -73,6 +73,10 @@ expect "rate 100/s close" "$LAST_OUT" offered=200 ok=200 failed=0 connections_op
 run_case rate-warmup keepalive $R --rate 500 --warmup-ms 1000
 expect "rate 500/s, 1 s generator warm-up counted apart" "$LAST_OUT" warmup_offered=500 warmup_ok=500 \
   warmup_failed=0 offered=500 ok=500 failed=0
+# The reconnecting warm-up: in its first second every second response ends the connection (about
+# 250 connects at 500/s), after it the one connection is kept; nothing fails on the way.
+run_case warm-reconnects keepalive $R --rate 500 --warm-reconnects-ms 1000
+expect "rate 500/s, reconnecting warm-up for 1 s" "$LAST_OUT" offered=$R ok=$R failed=0 "connections_opened>=200"
 # Two selector threads over four connections share one timetable: still exactly R offered.
 run_case rate-threads keepalive $R --rate 1000 --threads 2 --connections 4
 expect "rate 1000/s, 2 threads" "$LAST_OUT" offered=$R ok=$R failed=0 "elapsed_ms>=$(((R - 1) * 1000 / 1000))"

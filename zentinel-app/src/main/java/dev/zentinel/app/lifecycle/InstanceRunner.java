@@ -48,6 +48,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +71,8 @@ public final class InstanceRunner {
     /** Extra wait beyond the drain timeout for the drain future itself to report. */
     private static final Duration DRAIN_REPORT_GRACE = Duration.ofSeconds(10);
     private static final Duration CONTROL_GROUP_SHUTDOWN = Duration.ofSeconds(5);
+    /** The longest start-up waits for its upstream pools to pre-connect before it accepts anyway. */
+    private static final Duration PRECONNECT_BOUND = Duration.ofSeconds(3);
     /** Beyond the successor's SIGTERM-to-SIGKILL grace: for the kernel to reap it and a hand-over to finish. */
     private static final Duration UPGRADE_SETTLE_GRACE = Duration.ofSeconds(10);
     /** The reason an upgrade in flight is aborted with when the instance is asked to stop. */
@@ -136,6 +139,10 @@ public final class InstanceRunner {
             background.ifPresent(BackgroundStartup::close);
             notifications.close();
             shutdown(controlGroup);
+            if (stopRequested.isDone()) {
+                // Still a failed start (exit 1): the process never served, as its caller must learn.
+                log.info("stopped during start-up ({}): {}", stopRequested.join(), Failures.describe(e));
+            }
             throw e;
         }
         this.started = started;
@@ -212,9 +219,31 @@ public final class InstanceRunner {
 
     /** Warms up (in the background, when so started), comes to the foreground, then accepts. */
     private void openListeners(ProxyInstance proxy) throws StartupException {
-        step("warming up", () -> proxy.warmUp(settings.startStepTimeout(), readyBy(System.getenv())));
+        // A stop asked meanwhile (SIGTERM, e.g. from a predecessor giving up) ends the warm-up at once.
+        step("warming up", () -> proxy.warmUp(settings.startStepTimeout(), readyBy(System.getenv()), stopRequested));
         background.ifPresent(b -> b.foreground("warmed up", false));
+        if (background.isEmpty()) {
+            compilersBehindServing();
+        }
+        step("pre-connecting upstreams", () -> proxy.preconnectUpstreams(PRECONNECT_BOUND));
         step("opening listeners", () -> proxy.openListeners(launch, settings.startStepTimeout()));
+    }
+
+    /**
+     * A process not started in the background (a fresh start) sends its JIT compilers to
+     * niceness + upgrade.successor-nice once warmed up, as a successor's stay: what they compile
+     * later (at its first hand-over, the cold hand-over and drain paths) then takes the CPU the
+     * event loops leave, instead of competing with them at the moment they serve every client.
+     */
+    private void compilersBehindServing() {
+        int by = config.upgrade().successorNice();
+        ThreadNiceness threads = ThreadNiceness.ofThisProcess();
+        OptionalInt current = threads.processNiceness();
+        if (by <= 0 || current.isEmpty()) {
+            return;
+        }
+        threads.lowerTo(current.getAsInt() + by, ThreadNiceness::isCompiler)
+                .ifPresent(problem -> log.info("JIT compiler threads stay at their priority: {}", problem));
     }
 
     /**
@@ -396,11 +425,13 @@ public final class InstanceRunner {
         settleUpgrade(started.upgrades());
         Duration drainTimeout = config.upgrade().drainTimeout();
         long openAtStart = started.proxy().activeConnections();
-        log.info("stopping ({}): closing listeners, draining {} connections for at most {} ms", reason,
-                openAtStart, drainTimeout.toMillis());
+        // Spread only after a hand-over: then a successor serves the clients that reconnect.
+        Duration spread = handedOver ? config.upgrade().drainSpread() : Duration.ZERO;
+        log.info("stopping ({}): closing listeners, draining {} connections for at most {} ms (spread over {} ms)",
+                reason, openAtStart, drainTimeout.toMillis(), spread.toMillis());
         started.proxy().stopAccepting();
         Stopwatch draining = Stopwatch.start();
-        DrainResult drained = awaitDrain(started.proxy().drain(drainTimeout), drainTimeout, started.proxy(),
+        DrainResult drained = awaitDrain(started.proxy().drain(drainTimeout, spread), drainTimeout, started.proxy(),
                 openAtStart, draining);
         if (handedOver) {
             // The successor owns the control socket now; our own endpoints are gone.

@@ -9,6 +9,7 @@ import dev.zentinel.proxy.server.DrainResult;
 import dev.zentinel.proxy.server.ProxyServer;
 import dev.zentinel.proxy.server.WarmUpReport;
 import dev.zentinel.proxy.server.Transport;
+import dev.zentinel.proxy.upstream.Preconnected;
 import io.netty.channel.ServerChannel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -16,8 +17,11 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +76,14 @@ public final class ProxyInstance implements AutoCloseable {
      * (shortened to end {@code READY_RESERVE} before {@code readyBy}) plus {@code timeout}.
      */
     public void warmUp(Duration timeout, Optional<Instant> readyBy) throws Exception {
+        warmUp(timeout, readyBy, new CompletableFuture<>());
+    }
+
+    /**
+     * {@link #warmUp(Duration, Optional)}, ended early when {@code abort} completes (a stop asked
+     * during start-up): the warm-up is then cancelled and this throws {@link CancellationException}.
+     */
+    public void warmUp(Duration timeout, Optional<Instant> readyBy, CompletableFuture<?> abort) throws Exception {
         Stopwatch warmUp = Stopwatch.start();
         Duration warmUpBudget = config.upgrade().warmupTimeout();
         if (readyBy.isPresent()) {
@@ -84,8 +96,13 @@ public final class ProxyInstance implements AutoCloseable {
         }
         // The warm-up bounds itself by its budget; the extra wait only covers a warm-up that misbehaves.
         int requests = warmUpBudget.isZero() ? 0 : config.upgrade().warmupRequests();
-        WarmUpReport report = server.warmUp(requests, warmUpBudget)
-                .get(warmUpBudget.plus(timeout).toMillis(), TimeUnit.MILLISECONDS);
+        CompletableFuture<WarmUpReport> warming = server.warmUp(requests, warmUpBudget);
+        CompletableFuture.anyOf(warming, abort).get(warmUpBudget.plus(timeout).toMillis(), TimeUnit.MILLISECONDS);
+        if (!warming.isDone()) {
+            warming.cancel(false);
+            throw new CancellationException("stopped during the warm-up, after " + warmUp.millis() + " ms");
+        }
+        WarmUpReport report = warming.get();
         log.info("warm-up done in {} ms: {}", warmUp.millis(), report);
     }
 
@@ -126,7 +143,38 @@ public final class ProxyInstance implements AutoCloseable {
 
     /** Waits, at most {@code timeout}, for open connections to finish; then closes the rest. */
     public CompletableFuture<DrainResult> drain(Duration timeout) {
-        return server.drain(timeout, config.upgrade().drainIdleQuiet());
+        return drain(timeout, Duration.ZERO);
+    }
+
+    /** {@link #drain(Duration)}, telling the open connections to close one after another over {@code spread}. */
+    public CompletableFuture<DrainResult> drain(Duration timeout, Duration spread) {
+        return server.drain(timeout, config.upgrade().drainIdleQuiet(), spread);
+    }
+
+    /**
+     * Opens upgrade.preconnect-per-target connections to every upstream target on every event loop
+     * before this instance accepts, waiting at most {@code bound}: a successor's first requests then
+     * find warm pools. A failure or a slow origin is only logged; requests connect as usual then.
+     */
+    public void preconnectUpstreams(Duration bound) throws InterruptedException {
+        int perTarget = config.upgrade().preconnectPerTarget();
+        if (perTarget <= 0 || config.upstreams().isEmpty()) {
+            return;
+        }
+        Stopwatch preconnect = Stopwatch.start();
+        try {
+            Preconnected result = server.preconnectUpstreams(perTarget).get(bound.toMillis(), TimeUnit.MILLISECONDS);
+            if (result.failed() > 0) {
+                log.warn("pre-connected {} upstream connection(s) in {} ms; {} attempt(s) failed (requests will connect"
+                        + " as usual)", result.opened(), preconnect.millis(), result.failed());
+            } else {
+                log.info("pre-connected {} upstream connection(s) in {} ms", result.opened(), preconnect.millis());
+            }
+        } catch (TimeoutException e) {
+            log.warn("pre-connecting upstreams did not finish within {} ms; going on", bound.toMillis());
+        } catch (ExecutionException e) {
+            log.warn("pre-connecting upstreams failed: {}; going on", e.getCause().toString());
+        }
     }
 
     /**

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
 import java.util.function.Predicate;
@@ -71,12 +72,28 @@ final class ThreadNiceness {
      * @return empty on success; otherwise why not
      */
     Optional<String> toBackground(Predicate<String> select) {
-        long[] threads = threads(select, nice -> nice < LOWEST_PRIORITY, LOWEST_PRIORITY);
+        return lowerTo(LOWEST_PRIORITY, select);
+    }
+
+    /**
+     * Raises the niceness of the threads whose kernel names {@code select} accepts, where below
+     * {@code target}, to it (lowering a priority needs no privilege).
+     *
+     * @return empty on success; otherwise why not
+     */
+    Optional<String> lowerTo(int target, Predicate<String> select) {
+        int bounded = Math.min(LOWEST_PRIORITY, target);
+        long[] threads = threads(select, nice -> nice < bounded, bounded);
         if (threads.length == 0) {
             return Optional.empty();
         }
-        String error = renice(LOWEST_PRIORITY, threads);
+        String error = renice(bounded, threads);
         return error.isEmpty() ? Optional.empty() : Optional.of(error);
+    }
+
+    /** This process's niceness, when it can be read. */
+    OptionalInt processNiceness() {
+        return niceness.current();
     }
 
     /** HotSpot's JIT compiler threads (kernel names are cut at 15 characters). */

@@ -337,6 +337,8 @@ class UpgradeIT {
         assertThat(upgrade.stderr()).contains("upgrade aborted: instance is stopping");
         assertThat(first.awaitExit()).isZero();
         assertThat(successor.isAlive()).as("the successor was terminated before the old process exited").isFalse();
+        assertThat(output(first)).as("the warming-up successor ended on SIGTERM, without the SIGKILL")
+                .doesNotContain("ignored SIGTERM");
         assertThatThrownBy(() -> get(httpPort)).as("nothing serves after a stop").isInstanceOf(ConnectException.class);
     }
 

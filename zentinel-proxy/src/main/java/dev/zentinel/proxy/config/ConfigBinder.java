@@ -35,6 +35,9 @@ final class ConfigBinder {
     static final int MAX_WARMUP_REQUESTS = 10_000_000;
     /** Niceness is at most 19 on Linux; a larger increment changes nothing. */
     static final int MAX_SUCCESSOR_NICE = 19;
+    static final int MAX_PRECONNECT_PER_TARGET = 1024;
+    static final Duration MAX_DRAIN_SPREAD = Duration.ofMinutes(10);
+    private static final java.util.regex.Pattern ZERO_DURATION = java.util.regex.Pattern.compile("0+(ms|s|m|h)?");
 
     private static final Pattern ADDRESS_HOST = Pattern.compile("[A-Za-z0-9._%:-]+");
     private static final Set<String> ROOT_KEYS =
@@ -49,7 +52,7 @@ final class ConfigBinder {
     private static final Set<String> ACCESS_LOG_KEYS = BinderSupport.keys("enabled", "path", "queue-size");
     private static final Set<String> UPGRADE_KEYS = BinderSupport.keys("readiness-timeout", "drain-timeout",
             "max-draining-generations", "warmup-requests", "warmup-timeout", "drain-idle-quiet",
-            "successor-nice");
+            "successor-nice", "drain-spread", "preconnect-per-target");
 
     private static final Map<String, LoadBalancing> STRATEGIES = strategies();
 
@@ -265,7 +268,24 @@ final class ConfigBinder {
                 u.intValue("warmup-requests", UpgradeConfig.DEFAULT_WARMUP_REQUESTS, 0, MAX_WARMUP_REQUESTS),
                 u.duration("warmup-timeout", UpgradeConfig.DEFAULT_WARMUP_TIMEOUT),
                 u.duration("drain-idle-quiet", UpgradeConfig.DEFAULT_DRAIN_IDLE_QUIET),
-                u.intValue("successor-nice", UpgradeConfig.DEFAULT_SUCCESSOR_NICE, 0, MAX_SUCCESSOR_NICE));
+                u.intValue("successor-nice", UpgradeConfig.DEFAULT_SUCCESSOR_NICE, 0, MAX_SUCCESSOR_NICE),
+                drainSpread(u),
+                u.intValue("preconnect-per-target", UpgradeConfig.DEFAULT_PRECONNECT_PER_TARGET, 0,
+                        MAX_PRECONNECT_PER_TARGET));
+    }
+
+    private static Duration drainSpread(MappingReader u) {
+        // 0 (all at once) is a meaningful value here, unlike for timeouts.
+        if (u.node("drain-spread") instanceof YamlNode.Scalar zero && ZERO_DURATION.matcher(zero.text).matches()) {
+            return Duration.ZERO;
+        }
+        Duration spread = u.duration("drain-spread", UpgradeConfig.DEFAULT_DRAIN_SPREAD);
+        if (spread.compareTo(MAX_DRAIN_SPREAD) > 0) {
+            u.problem("drain-spread", "must be at most " + MAX_DRAIN_SPREAD.toSeconds() + "s, got " + spread.toMillis()
+                    + "ms (it is also cut to half the drain-timeout)");
+            return UpgradeConfig.DEFAULT_DRAIN_SPREAD;
+        }
+        return spread;
     }
 
     // ---- shared checks

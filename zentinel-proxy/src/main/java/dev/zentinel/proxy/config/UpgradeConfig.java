@@ -13,7 +13,9 @@ public record UpgradeConfig(
         int warmupRequests,
         Duration warmupTimeout,
         Duration drainIdleQuiet,
-        int successorNice) {
+        int successorNice,
+        Duration drainSpread,
+        int preconnectPerTarget) {
 
     public static final Duration DEFAULT_READINESS_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
@@ -33,8 +35,30 @@ public record UpgradeConfig(
      */
     public static final int DEFAULT_SUCCESSOR_NICE = 10;
 
+    /**
+     * After a hand-over the old process tells its open connections to close (after their current
+     * response) one after another over this window instead of all at once, so that their clients
+     * reconnect to the successor a few at a time (0 = all at once). Cut to half the drain timeout.
+     */
+    public static final Duration DEFAULT_DRAIN_SPREAD = Duration.ofSeconds(1);
+
+    /**
+     * A successor opens this many connections to every upstream target on every event loop
+     * before it says READY (bounded by the upstream's max-idle-per-target; 0 = none), so its
+     * first requests do not all wait for a connect.
+     */
+    public static final int DEFAULT_PRECONNECT_PER_TARGET = 4;
+
+    /** The knobs that existed before drain-spread and preconnect-per-target; those two take their defaults. */
+    public UpgradeConfig(Duration readinessTimeout, Duration drainTimeout, int maxDrainingGenerations,
+            int warmupRequests, Duration warmupTimeout, Duration drainIdleQuiet, int successorNice) {
+        this(readinessTimeout, drainTimeout, maxDrainingGenerations, warmupRequests, warmupTimeout, drainIdleQuiet,
+                successorNice, DEFAULT_DRAIN_SPREAD, DEFAULT_PRECONNECT_PER_TARGET);
+    }
+
     public static UpgradeConfig defaults() {
         return new UpgradeConfig(DEFAULT_READINESS_TIMEOUT, DEFAULT_DRAIN_TIMEOUT, DEFAULT_MAX_DRAINING_GENERATIONS,
-                DEFAULT_WARMUP_REQUESTS, DEFAULT_WARMUP_TIMEOUT, DEFAULT_DRAIN_IDLE_QUIET, DEFAULT_SUCCESSOR_NICE);
+                DEFAULT_WARMUP_REQUESTS, DEFAULT_WARMUP_TIMEOUT, DEFAULT_DRAIN_IDLE_QUIET, DEFAULT_SUCCESSOR_NICE,
+                DEFAULT_DRAIN_SPREAD, DEFAULT_PRECONNECT_PER_TARGET);
     }
 }

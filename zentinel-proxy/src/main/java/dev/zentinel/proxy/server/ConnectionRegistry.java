@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -41,12 +42,32 @@ final class ConnectionRegistry {
         return live.size();
     }
 
-    /** Puts every connection (and every later one) into draining mode; the future completes when none is left. */
+    /** {@link #drain(long, long)} with every connection told at once. */
     CompletableFuture<Void> drain(long quietNanos) {
+        return drain(quietNanos, 0);
+    }
+
+    /**
+     * Puts every connection (and every later one) into draining mode; the future completes when
+     * none is left. With a positive {@code spreadNanos} the connections open now are told one
+     * after another, evenly over that window (the first at once), so that their clients reconnect
+     * to a successor a few at a time instead of all in the same instant. Connections accepted
+     * during the drain are told at once: they arrived just before the listeners closed.
+     */
+    CompletableFuture<Void> drain(long quietNanos, long spreadNanos) {
         drainQuietNanos = quietNanos;
-        for (ClientConnection connection : live) {
+        List<ClientConnection> open = snapshot();
+        int count = open.size();
+        for (int i = 0; i < count; i++) {
+            ClientConnection connection = open.get(i);
             drainedTotal.incrementAndGet();
-            connection.channel().eventLoop().execute(() -> connection.beginDrain(quietNanos));
+            long delayNanos = spreadNanos > 0 ? spreadNanos / count * i : 0;
+            if (delayNanos == 0) {
+                connection.channel().eventLoop().execute(() -> connection.beginDrain(quietNanos));
+            } else {
+                connection.channel().eventLoop().schedule(() -> connection.beginDrain(quietNanos), delayNanos,
+                        TimeUnit.NANOSECONDS);
+            }
         }
         if (live.isEmpty()) {
             empty.complete(null);

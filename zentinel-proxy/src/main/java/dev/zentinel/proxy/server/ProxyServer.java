@@ -7,6 +7,7 @@ import dev.zentinel.proxy.config.ProxyConfig;
 import dev.zentinel.proxy.config.UpgradeConfig;
 import dev.zentinel.proxy.http.ProxyContext;
 import dev.zentinel.proxy.metrics.ProxyMetrics;
+import dev.zentinel.proxy.upstream.Preconnected;
 import dev.zentinel.proxy.upstream.Upstreams;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -160,10 +161,20 @@ public final class ProxyServer implements AutoCloseable {
      * real traffic arrives. Never touches the configured listeners or this server's metrics;
      * always completes within {@code budget} (normally, with however many requests were done).
      *
+     * Cancelling the returned future ends the warm-up at once (everything it opened is closed).
+     *
      * @param requests the minimum; the warm-up goes on while the JIT is still compiling
      */
     public CompletableFuture<WarmUpReport> warmUp(int requests, Duration budget) {
         return new WarmUp(group, transport, config.limits()).run(requests, budget);
+    }
+
+    /**
+     * Opens {@code perTarget} connections to every upstream target on every event loop and parks
+     * them in the pools (see {@link Upstreams#preconnect}); failures are only counted.
+     */
+    public CompletableFuture<Preconnected> preconnectUpstreams(int perTarget) {
+        return context.upstreams().preconnect(group, perTarget);
     }
 
     /**
@@ -213,6 +224,16 @@ public final class ProxyServer implements AutoCloseable {
      * is left. Calling it again returns the same future.
      */
     public CompletableFuture<DrainResult> drain(Duration timeout, Duration idleQuiet) {
+        return drain(timeout, idleQuiet, Duration.ZERO);
+    }
+
+    /**
+     * {@link #drain(Duration, Duration)}, telling the connections open now one after another,
+     * evenly over {@code spread} instead of all at once (a gradual drain: after an upgrade their
+     * clients then reconnect to the successor a few at a time). The spread is cut to half the
+     * timeout, so that every connection has time left to finish before the force-close.
+     */
+    public CompletableFuture<DrainResult> drain(Duration timeout, Duration idleQuiet, Duration spread) {
         synchronized (lock) {
             if (drained != null) {
                 return drained;
@@ -223,7 +244,8 @@ public final class ProxyServer implements AutoCloseable {
         long startNanos = System.nanoTime();
         CompletableFuture<DrainResult> result = drained;
         AtomicInteger forced = new AtomicInteger();
-        CompletableFuture<Void> empty = registry.drain(Math.max(0, idleQuiet.toNanos()));
+        long spreadNanos = Math.max(0, Math.min(spread.toNanos(), timeout.toNanos() / 2));
+        CompletableFuture<Void> empty = registry.drain(Math.max(0, idleQuiet.toNanos()), spreadNanos);
         if (group.isShuttingDown()) {
             // Closed already: nothing is left to drain.
             result.complete(new DrainResult(0, 0, Duration.ofNanos(System.nanoTime() - startNanos)));

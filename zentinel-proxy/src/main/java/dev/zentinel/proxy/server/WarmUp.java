@@ -90,6 +90,12 @@ final class WarmUp {
         if (requests <= 0) {
             return CompletableFuture.completedFuture(WarmUpReport.skipped());
         }
+        // Cancelling the returned future (a stop during start-up) ends the warm-up and closes what it opened.
+        done.whenComplete((report, error) -> {
+            if (done.isCancelled()) {
+                finish(null, "cancelled");
+            }
+        });
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         LongSupplier compileMillis = jit != null && jit.isCompilationTimeMonitoringSupported()
                 ? jit::getTotalCompilationTime : () -> 0L;
@@ -166,6 +172,11 @@ final class WarmUp {
                 finish(c.cause(), null);
             }
         });
+    }
+
+    /** Channels (listeners, clients, proxied connections) the warm-up has open right now. */
+    int openChannels() {
+        return opened.size();
     }
 
     /** Remembers a channel until it closes, so that finishing closes whatever is still open. */

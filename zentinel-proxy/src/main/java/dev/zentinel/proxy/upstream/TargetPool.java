@@ -5,11 +5,13 @@ import dev.zentinel.proxy.config.UpstreamConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Keep-alive connections to one target, owned by one event loop. Idle connections are reused
@@ -74,6 +76,34 @@ public final class TargetPool {
     /** Opens a new connection; on success {@link UpstreamConnection#of(Channel)} gives its handler. */
     public ChannelFuture connect() {
         return bootstrap.connect(target.socketAddress());
+    }
+
+    /**
+     * Opens {@code count} connections (cut to the room left in the idle pool) and parks each as
+     * idle once connected, so that the first requests find them. Call on this pool's loop;
+     * completes, on the loop, when every attempt has ended.
+     */
+    CompletableFuture<Preconnected> preconnect(int count) {
+        int attempts = Math.max(0, Math.min(count, maxIdle - idle.size()));
+        CompletableFuture<Preconnected> done = new CompletableFuture<>();
+        if (attempts == 0) {
+            done.complete(Preconnected.NONE);
+            return done;
+        }
+        int[] pending = {attempts};
+        int[] opened = {0};
+        for (int i = 0; i < attempts; i++) {
+            connect().addListener((ChannelFutureListener) f -> {
+                if (f.isSuccess()) {
+                    opened[0]++;
+                    offer(UpstreamConnection.of(f.channel()));
+                }
+                if (--pending[0] == 0) {
+                    done.complete(new Preconnected(opened[0], attempts - opened[0]));
+                }
+            });
+        }
+        return done;
     }
 
     /** Takes a connection back after a complete exchange; closes it when the pool is full. */

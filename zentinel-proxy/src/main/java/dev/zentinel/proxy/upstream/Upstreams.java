@@ -3,9 +3,13 @@ package dev.zentinel.proxy.upstream;
 import dev.zentinel.proxy.config.UpstreamConfig;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -37,6 +41,34 @@ public final class Upstreams {
     /** The pools owned by {@code loop}; call from that loop. */
     public UpstreamPools poolsFor(EventLoop loop) {
         return poolsByLoop.computeIfAbsent(loop, l -> new UpstreamPools(l, channelClass));
+    }
+
+    /**
+     * Opens {@code perTarget} connections to every target on every loop of {@code loops} (cut to
+     * each upstream's max-idle-per-target) and parks them in the pools, so that the first
+     * requests after a start or hand-over do not all wait for a connect. Failures are only
+     * counted: a request later connects as usual. Completes when every attempt has ended (each is
+     * bounded by its upstream's connect-timeout).
+     */
+    public CompletableFuture<Preconnected> preconnect(EventLoopGroup loops, int perTarget) {
+        if (perTarget <= 0 || groups.isEmpty()) {
+            return CompletableFuture.completedFuture(Preconnected.NONE);
+        }
+        List<CompletableFuture<Preconnected>> all = new ArrayList<>();
+        for (EventExecutor executor : loops) {
+            all.add(poolsFor((EventLoop) executor).preconnect(groups.values(), perTarget));
+        }
+        return sum(all);
+    }
+
+    static CompletableFuture<Preconnected> sum(List<CompletableFuture<Preconnected>> parts) {
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+            Preconnected total = Preconnected.NONE;
+            for (CompletableFuture<Preconnected> part : parts) {
+                total = total.plus(part.join());
+            }
+            return total;
+        });
     }
 
     /** Closes every idle pooled connection (in-use ones end with their exchange). */

@@ -1,8 +1,10 @@
 package dev.zentinel.proxy.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,6 +48,21 @@ class WarmUpTest {
     @Test
     void zeroRequestsMeansNoWarmUp() throws Exception {
         assertThat(proxy.server().warmUp(0, Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS).requests()).isZero();
+    }
+
+    @Test
+    void cancellingEndsItAndClosesWhatItOpened() throws Exception {
+        WarmUp warmUp = new WarmUp(proxy.server().eventLoopGroup(), Transport.detect(),
+                TestConfigs.builder().listener("http").build().limits());
+        CompletableFuture<WarmUpReport> running = warmUp.run(100_000_000, Duration.ofMinutes(5));
+        await().atMost(Duration.ofSeconds(30)).until(() -> warmUp.openChannels() > 2);
+
+        running.cancel(false);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> warmUp.openChannels() == 0);
+        try (RawClient client = proxy.client()) {
+            assertThat(client.get("/").text()).isEqualTo("ok");
+        }
     }
 
     @Test

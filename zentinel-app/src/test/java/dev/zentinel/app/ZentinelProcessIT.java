@@ -174,7 +174,7 @@ class ZentinelProcessIT {
     }
 
     @Test
-    void aStopDuringStartUpTakesEffectOnceStarted() {
+    void aStopDuringTheWarmUpEndsTheStartUpAndExitsCleanly() {
         ZentinelConfig config = ZentinelConfig.withRuntimeDirectory(runtime)
                 .listener("http", ports.next())
                 .respondRoute("all", "/", 200, "ok\n")
@@ -188,7 +188,8 @@ class ZentinelProcessIT {
 
             assertThat(stop.exitCode()).as(stop.toString()).isZero();
             assertThat(zentinel.awaitExit()).as(zentinel.stderr()).isZero();
-            assertThat(zentinel.stderr()).contains("stopping (stop command)");
+            assertThat(zentinel.stderr()).contains("stopped during start-up (stop command)")
+                    .contains("stopped during the warm-up");
         }
     }
 

@@ -140,8 +140,10 @@ public final class InstanceRunner {
             notifications.close();
             shutdown(controlGroup);
             if (stopRequested.isDone()) {
-                // Still a failed start (exit 1): the process never served, as its caller must learn.
+                // Asked to stop while starting: ending the start-up is the stop the operator asked
+                // for (a supervisor must not see a failed service), not a failure.
                 log.info("stopped during start-up ({}): {}", stopRequested.join(), Failures.describe(e));
+                return 0;
             }
             throw e;
         }

@@ -140,10 +140,12 @@ public final class InstanceRunner {
             notifications.close();
             shutdown(controlGroup);
             if (stopRequested.isDone()) {
-                // Asked to stop while starting: ending the start-up is the stop the operator asked
-                // for (a supervisor must not see a failed service), not a failure.
                 log.info("stopped during start-up ({}): {}", stopRequested.join(), Failures.describe(e));
-                return 0;
+                if (launch.freshStart()) {
+                    // Ending the start-up is the stop the operator asked for: a supervisor must not
+                    // see a failed service. A successor's job was to take over; it did not (exit 1).
+                    return 0;
+                }
             }
             throw e;
         }

@@ -113,15 +113,14 @@ public final class ProxyMetrics {
 
     /** @param route the matched route's name, or null when none matched (counted as {@value #NO_LABEL}) */
     public void requestCompleted(String route, int status, long durationNanos) {
-        if (route == null) {
-            route = NO_LABEL;
-        }
-        RouteSeries series = routeSeries.get(route);
-        if (series == null) {
-            series = routeSeries.computeIfAbsent(route, RouteSeries::new);
-        }
-        series.requests(status).inc();
-        series.duration.observe(durationNanos);
+        routeSeries(route).record(status, durationNanos);
+    }
+
+    /** The series of a route (null: no route matched), created on first use. */
+    private RouteSeries routeSeries(String route) {
+        String label = route == null ? NO_LABEL : route;
+        RouteSeries series = routeSeries.get(label);
+        return series != null ? series : routeSeries.computeIfAbsent(label, RouteSeries::new);
     }
 
     /**
@@ -131,11 +130,12 @@ public final class ProxyMetrics {
      * @param route the route's name, or null for requests no route matched
      */
     public RouteRecorder route(String route) {
-        return new RouteRecorder(route == null ? NO_LABEL : route);
+        return new RouteRecorder(route);
     }
 
     /** Records the requests of one route; see {@link #route(String)}. Thread-safe. */
     public final class RouteRecorder {
+        /** The route's name; null for requests no route matched. */
         private final String route;
         /** Resolved on first use; threads racing there store the same instance (computeIfAbsent). */
         private RouteSeries series;
@@ -147,11 +147,10 @@ public final class ProxyMetrics {
         public void requestCompleted(int status, long durationNanos) {
             RouteSeries s = series;
             if (s == null) {
-                s = routeSeries.computeIfAbsent(route, RouteSeries::new);
+                s = routeSeries(route);
                 series = s;
             }
-            s.requests(status).inc();
-            s.duration.observe(durationNanos);
+            s.record(status, durationNanos);
         }
     }
 
@@ -272,6 +271,11 @@ public final class ProxyMetrics {
         RouteSeries(String route) {
             this.route = route;
             this.duration = requestDuration.series(route);
+        }
+
+        void record(int status, long durationNanos) {
+            requests(status).inc();
+            duration.observe(durationNanos);
         }
 
         CounterDataPoint requests(int status) {

@@ -37,7 +37,6 @@ final class ConfigBinder {
     static final int MAX_SUCCESSOR_NICE = 19;
     static final int MAX_PRECONNECT_PER_TARGET = 1024;
     static final Duration MAX_DRAIN_SPREAD = Duration.ofMinutes(10);
-    private static final java.util.regex.Pattern ZERO_DURATION = java.util.regex.Pattern.compile("0+(ms|s|m|h)?");
 
     private static final Pattern ADDRESS_HOST = Pattern.compile("[A-Za-z0-9._%:-]+");
     private static final Set<String> ROOT_KEYS =
@@ -276,10 +275,7 @@ final class ConfigBinder {
 
     private static Duration drainSpread(MappingReader u) {
         // 0 (all at once) is a meaningful value here, unlike for timeouts.
-        if (u.node("drain-spread") instanceof YamlNode.Scalar zero && ZERO_DURATION.matcher(zero.text).matches()) {
-            return Duration.ZERO;
-        }
-        Duration spread = u.duration("drain-spread", UpgradeConfig.DEFAULT_DRAIN_SPREAD);
+        Duration spread = u.durationOrZero("drain-spread", UpgradeConfig.DEFAULT_DRAIN_SPREAD);
         if (spread.compareTo(MAX_DRAIN_SPREAD) > 0) {
             u.problem("drain-spread", "must be at most " + MAX_DRAIN_SPREAD.toSeconds() + "s, got " + spread.toMillis()
                     + "ms (it is also cut to half the drain-timeout)");

@@ -11,6 +11,8 @@ public final class ConfigValues {
     public static final Duration MAX_DURATION = Duration.ofHours(24);
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h)");
+    /** Zero needs no unit: "0" is unambiguous. */
+    private static final Pattern ZERO = Pattern.compile("0+(ms|s|m|h)?");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,19})\\s*(B|KiB|MiB|GiB|TiB)?");
 
     private ConfigValues() {
@@ -18,6 +20,23 @@ public final class ConfigValues {
 
     /** "250ms", "2s", "1m", "1h": a whole number and a unit; positive and at most {@link #MAX_DURATION}. */
     public static Duration parseDuration(String text) {
+        Duration d = parseDurationOrZero(text);
+        if (d.isZero()) {
+            throw new IllegalArgumentException("duration must be positive, got '" + text + "'");
+        }
+        return d;
+    }
+
+    /** "0", "0s", "00ms", ...: zero, which needs no unit. */
+    static boolean isZeroDuration(String text) {
+        return ZERO.matcher(text.strip()).matches();
+    }
+
+    /** {@link #parseDuration}, also accepting zero ("0", "0s", "0ms", ...) for settings where 0 means "none". */
+    public static Duration parseDurationOrZero(String text) {
+        if (isZeroDuration(text)) {
+            return Duration.ZERO;
+        }
         Matcher m = DURATION.matcher(text.strip());
         if (!m.matches()) {
             throw new IllegalArgumentException("'" + text + "' is not a duration: use a whole number with ms, s, m or h (e.g. 250ms, 2s, 1m)");
@@ -37,9 +56,6 @@ public final class ConfigValues {
             default:
                 d = Duration.ofHours(amount);
                 break;
-        }
-        if (d.isZero()) {
-            throw new IllegalArgumentException("duration must be positive, got '" + text + "'");
         }
         if (d.compareTo(MAX_DURATION) > 0) {
             throw new IllegalArgumentException("duration must be at most 24h, got '" + text + "'");

@@ -165,9 +165,22 @@ final class MappingReader {
     }
 
     Duration duration(String key, Duration defaultValue) {
+        return duration(key, defaultValue, false);
+    }
+
+    /** {@link #duration(String, Duration)} for a setting where 0 (written with or without a unit) means "none". */
+    Duration durationOrZero(String key, Duration defaultValue) {
+        return duration(key, defaultValue, true);
+    }
+
+    private Duration duration(String key, Duration defaultValue, boolean zeroAllowed) {
         YamlNode node = mapping.get(key);
         if (node == null || isNull(node)) {
             return defaultValue;
+        }
+        if (zeroAllowed && node instanceof YamlNode.Scalar zero && zero.type == YamlNode.Scalar.Type.INTEGER
+                && ConfigValues.isZeroDuration(zero.text)) {
+            return Duration.ZERO;
         }
         if (node instanceof YamlNode.Scalar && ((YamlNode.Scalar) node).type == YamlNode.Scalar.Type.INTEGER) {
             problem(key, "a duration needs a unit: write e.g. " + ((YamlNode.Scalar) node).text + "s or "
@@ -179,7 +192,8 @@ final class MappingReader {
             return defaultValue;
         }
         try {
-            return ConfigValues.parseDuration(((YamlNode.Scalar) node).text);
+            String text = ((YamlNode.Scalar) node).text;
+            return zeroAllowed ? ConfigValues.parseDurationOrZero(text) : ConfigValues.parseDuration(text);
         } catch (IllegalArgumentException e) {
             problem(key, e.getMessage());
             return defaultValue;

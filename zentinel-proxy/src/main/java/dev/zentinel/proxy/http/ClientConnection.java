@@ -6,12 +6,15 @@ import dev.zentinel.proxy.config.RouteConfig;
 import dev.zentinel.proxy.metrics.ProxyMetrics;
 import dev.zentinel.proxy.routing.HeaderLookup;
 import dev.zentinel.proxy.upstream.DeadlineTimer;
+import dev.zentinel.proxy.upstream.ResponseFields;
 import dev.zentinel.proxy.upstream.TargetPool;
 import dev.zentinel.proxy.upstream.UpstreamConnection;
 import dev.zentinel.proxy.upstream.UpstreamExchange;
 import dev.zentinel.proxy.upstream.UpstreamFailure;
 import dev.zentinel.proxy.upstream.UpstreamGroup;
 import dev.zentinel.proxy.upstream.UpstreamPools;
+import dev.zentinel.proxy.upstream.UpstreamResponseHead;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -21,18 +24,13 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.unix.Socket;
 import io.netty.channel.unix.UnixChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
@@ -105,6 +103,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     private boolean http10;
     private boolean headRequest;
     private boolean hasBody;
+    /** The request body is chunked, and is re-chunked towards the origin. */
+    private boolean requestChunked;
+    /** The response body is chunked towards the client (origin chunked or close-delimited, client HTTP/1.1). */
+    private boolean chunkToClient;
+    /** The response must not carry the body the origin sends (205 Reset Content). */
+    private boolean dropResponseBody;
     private boolean requestComplete;
     private boolean responseStarted;
     private boolean responseComplete;
@@ -351,7 +355,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
             clientClosing = true;
         }
         long contentLength = HttpUtil.getContentLength(req, -1L);
-        hasBody = contentLength > 0 || RequestValidator.isChunked(req);
+        requestChunked = RequestValidator.isChunked(req);
+        hasBody = contentLength > 0 || requestChunked;
         if (contentLength > maxBodyBytes) {
             // Known up front: refuse before any upstream is involved; the body is never read.
             respondLocal(px.errors().get(413), true);
@@ -434,7 +439,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
                 finishExchange();
             }
         } else if (upstream != null) {
-            upstream.write(content);
+            writeRequestBody(upstream, content);
             flushUpstream = true;
             if (last) {
                 upstream.requestSent();
@@ -488,9 +493,6 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     private void forward(UpstreamGroup group) {
         this.group = group;
         upstreamName = group.name();
-        HopByHop.strip(request);
-        ForwardedHeaders.add(request, clientIp, host);
-        request.setProtocolVersion(HttpVersion.HTTP_1_1);
         acquireUpstream();
     }
 
@@ -558,14 +560,13 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
 
     private void bindUpstream(UpstreamConnection connection) {
         upstream = connection;
-        connection.bind(this);
-        connection.write(request);
-        if (retried) {
-            connection.write(LastHttpContent.EMPTY_LAST_CONTENT);
-        } else {
+        connection.bind(this, headRequest);
+        connection.write(RequestHeadWriter.write(ctx.alloc(), request, clientIp, host));
+        if (!retried) {
+            // (A retried request has no body: only those are retried.)
             HttpContent content;
             while ((content = earlyBody.poll()) != null) {
-                connection.write(content);
+                writeRequestBody(connection, content);
             }
         }
         if (requestComplete) {
@@ -578,76 +579,118 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         readClientIfWanted();
     }
 
+    /** Request body towards the origin, re-chunked when the client chunked it; ownership of {@code content} passes. */
+    private void writeRequestBody(UpstreamConnection connection, HttpContent content) {
+        ByteBuf data = content.content();
+        boolean last = content instanceof LastHttpContent;
+        HttpHeaders trailers = last && requestChunked ? ((LastHttpContent) content).trailingHeaders() : null;
+        if (!data.isReadable()) {
+            content.release();
+        } else if (requestChunked) {
+            connection.write(ChunkFraming.sizeLine(ctx.alloc(), data.readableBytes()));
+            connection.write(data);
+            connection.write(ChunkFraming.crlf());
+        } else {
+            connection.write(data);
+        }
+        if (trailers != null) {
+            connection.write(ChunkFraming.lastChunk(ctx.alloc(), trailers));
+        }
+    }
+
     @Override
-    public void onInterimResponse(HttpResponse response) {
+    public void onInterimResponse(UpstreamResponseHead head) {
         if (http10 || responseStarted || phase != Phase.EXCHANGE) {
             return; // HTTP/1.0 clients must not receive 1xx (RFC 9110 15.2)
         }
-        HopByHop.strip(response.headers());
-        ctx.write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(), Unpooled.EMPTY_BUFFER,
-                response.headers(), EmptyHttpHeaders.INSTANCE), ctx.voidPromise());
+        // Like Netty's encoder did: an interim response never carries framing fields.
+        ctx.write(ResponseHeadWriter.write(ctx.alloc(), head,
+                ResponseHeadWriter.DROP_CONTENT_LENGTH | ResponseHeadWriter.DROP_TRANSFER_ENCODING), ctx.voidPromise());
         ctx.flush();
     }
 
     @Override
-    public void onResponseHead(HttpResponse response) {
+    public void onResponseHead(UpstreamResponseHead head) {
         if (phase != Phase.EXCHANGE || responseStarted) {
-            ReferenceCountUtil.release(response);
             return;
         }
         responseStarted = true;
-        status = response.status().code();
-        HttpHeaders headers = response.headers();
-        HopByHop.strip(headers);
-        boolean bodiless = headRequest || status == 204 || status == 304;
-        if (!bodiless) {
-            if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING) && HttpUtil.isTransferEncodingChunked(response)) {
+        status = head.status();
+        chunkToClient = false;
+        dropResponseBody = false;
+        int options = 0;
+        if (!head.bodiless()) {
+            if (head.chunked()) {
                 if (http10) {
-                    headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
+                    options |= ResponseHeadWriter.DROP_TRANSFER_ENCODING;
                     closeAfterResponse = true;
+                } else {
+                    chunkToClient = true;
                 }
-            } else if (!headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            } else if (!head.contentLengthKnown()) {
                 // Close-delimited origin response: chunk it so the client connection survives.
                 if (http10) {
                     closeAfterResponse = true;
                 } else {
-                    headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+                    options |= ResponseHeadWriter.ADD_CHUNKED;
+                    chunkToClient = true;
                 }
             }
+        }
+        if (status == 204) {
+            options |= ResponseHeadWriter.DROP_CONTENT_LENGTH | ResponseHeadWriter.DROP_TRANSFER_ENCODING;
+        } else if (status == 205) {
+            // RFC 9110 15.3.6: no content; whatever the origin sent is dropped.
+            options = (options & ~ResponseHeadWriter.ADD_CHUNKED) | ResponseHeadWriter.DROP_CONTENT_LENGTH
+                    | ResponseHeadWriter.DROP_TRANSFER_ENCODING | ResponseHeadWriter.CONTENT_LENGTH_ZERO;
+            chunkToClient = false;
+            dropResponseBody = true;
         }
         if (!requestComplete) {
             // The origin answered before the request body was done; the rest of it has nowhere to go.
             closeAfterResponse = true;
         }
         if (closeAfterResponse) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            options |= ResponseHeadWriter.CONNECTION_CLOSE;
         } else if (http10) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            options |= ResponseHeadWriter.CONNECTION_KEEP_ALIVE;
         }
-        response.setProtocolVersion(HttpVersion.HTTP_1_1);
-        ctx.write(response, ctx.voidPromise());
+        codec.forwardedResponseStarted();
+        ctx.write(ResponseHeadWriter.write(ctx.alloc(), head, options), ctx.voidPromise());
         flushClient = true;
-        if (response instanceof LastHttpContent) {
-            onResponseEnd();
-        } else {
-            pauseUpstreamIfClientBlocked();
-        }
+        pauseUpstreamIfClientBlocked();
     }
 
     @Override
-    public void onResponseContent(HttpContent content) {
-        if (phase != Phase.EXCHANGE || !responseStarted) {
-            content.release();
+    public void onResponseBody(ByteBuf piece) {
+        if (phase != Phase.EXCHANGE || !responseStarted || dropResponseBody) {
+            bytesOut += responseStarted ? piece.readableBytes() : 0;
+            piece.release();
             return;
         }
-        bytesOut += content.content().readableBytes();
-        ctx.write(content, ctx.voidPromise());
-        flushClient = true;
-        if (content instanceof LastHttpContent) {
-            onResponseEnd();
+        int length = piece.readableBytes();
+        bytesOut += length;
+        if (chunkToClient) {
+            ctx.write(ChunkFraming.sizeLine(ctx.alloc(), length), ctx.voidPromise());
+            ctx.write(piece, ctx.voidPromise());
+            ctx.write(ChunkFraming.crlf(), ctx.voidPromise());
         } else {
-            pauseUpstreamIfClientBlocked();
+            ctx.write(piece, ctx.voidPromise());
         }
+        flushClient = true;
+        pauseUpstreamIfClientBlocked();
+    }
+
+    @Override
+    public void onResponseEnd(ResponseFields trailers) {
+        if (phase != Phase.EXCHANGE || !responseStarted) {
+            return;
+        }
+        if (chunkToClient) {
+            ctx.write(ChunkFraming.lastChunk(ctx.alloc(), trailers), ctx.voidPromise());
+            flushClient = true;
+        }
+        completeResponse();
     }
 
     private void pauseUpstreamIfClientBlocked() {
@@ -657,7 +700,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         }
     }
 
-    private void onResponseEnd() {
+    private void completeResponse() {
         responseComplete = true;
         UpstreamConnection connection = upstream;
         upstream = null;

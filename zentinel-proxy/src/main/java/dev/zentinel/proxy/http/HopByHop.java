@@ -1,13 +1,14 @@
 package dev.zentinel.proxy.http;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.AsciiString;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * RFC 9110 7.6.1: connection-specific header fields are removed before a message is forwarded.
- * Transfer-Encoding is left to the codecs, which re-frame the body for the next hop.
+ * RFC 9110 7.6.1: connection-specific header fields are not forwarded: Connection, the fields it
+ * names, and the fixed hop-by-hop fields. Transfer-Encoding is left to the writers, which re-frame
+ * the body for the next hop.
  */
 final class HopByHop {
 
@@ -16,37 +17,33 @@ final class HopByHop {
     private HopByHop() {
     }
 
+    /** Connection, Keep-Alive, Proxy-Connection, TE, Trailer, Upgrade (any letter case). */
+    static boolean isHopByHop(CharSequence name) {
+        switch (name.length()) {
+            case 2:
+                return HttpHeaderNames.TE.contentEqualsIgnoreCase(name);
+            case 7:
+                return HttpHeaderNames.TRAILER.contentEqualsIgnoreCase(name) || HttpHeaderNames.UPGRADE.contentEqualsIgnoreCase(name);
+            case 10:
+                return HttpHeaderNames.CONNECTION.contentEqualsIgnoreCase(name) || HttpHeaderNames.KEEP_ALIVE.contentEqualsIgnoreCase(name);
+            case 16:
+                return PROXY_CONNECTION.contentEqualsIgnoreCase(name);
+            default:
+                return false;
+        }
+    }
+
     /**
-     * {@link #strip(HttpHeaders)} for a request; skipped when the decoder counted no hop-by-hop
-     * field in it (nothing to remove: a Connection field would have been counted, and only it can
-     * nominate further fields).
+     * The field names a Connection value nominates for removal, or null when it names none (the
+     * overwhelmingly common "keep-alive" and "close"). Fields that frame or route the message
+     * (Host, Content-Length, Transfer-Encoding) are never nominated: a Connection field must not
+     * be able to remove them.
      */
-    static void strip(HttpRequest request) {
-        if (request instanceof DecodedRequest && ((DecodedRequest) request).hopByHopFields == 0) {
-            return;
-        }
-        strip(request.headers());
-    }
-
-    /** Removes Connection, the fields it names, and the fixed hop-by-hop fields. */
-    static void strip(HttpHeaders headers) {
-        String connection = headers.get(HttpHeaderNames.CONNECTION);
-        if (connection != null) {
-            removeNominated(headers, connection);
-            headers.remove(HttpHeaderNames.CONNECTION);
-        }
-        headers.remove(HttpHeaderNames.KEEP_ALIVE);
-        headers.remove(PROXY_CONNECTION);
-        headers.remove(HttpHeaderNames.TE);
-        headers.remove(HttpHeaderNames.TRAILER);
-        headers.remove(HttpHeaderNames.UPGRADE);
-    }
-
-    private static void removeNominated(HttpHeaders headers, String connection) {
-        // Fast path for the overwhelmingly common values.
+    static List<String> nominated(String connection, List<String> into) {
         if (connection.equalsIgnoreCase("keep-alive") || connection.equalsIgnoreCase("close")) {
-            return;
+            return into;
         }
+        List<String> names = into;
         int start = 0;
         int length = connection.length();
         while (start < length) {
@@ -54,13 +51,25 @@ final class HopByHop {
             int end = comma < 0 ? length : comma;
             String token = connection.substring(start, end).trim();
             if (!token.isEmpty() && !isProtected(token)) {
-                headers.remove(token);
+                if (names == null) {
+                    names = new ArrayList<>(2);
+                }
+                names.add(token);
             }
             start = end + 1;
         }
+        return names;
     }
 
-    /** Fields that frame or route the message: a Connection header must not be able to remove them. */
+    static boolean contains(List<String> names, CharSequence name) {
+        for (int i = 0, n = names.size(); i < n; i++) {
+            if (AsciiString.contentEqualsIgnoreCase(names.get(i), name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean isProtected(String name) {
         return HttpHeaderNames.HOST.contentEqualsIgnoreCase(name)
                 || HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name)

@@ -2,6 +2,7 @@ package dev.zentinel.proxy.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -41,6 +42,14 @@ final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec
 
     ServerHttpCodec(HttpDecoderConfig config, InboundListener listener) {
         init(new RequestDecoder(config, listener, methods), new ResponseEncoder(methods));
+    }
+
+    /**
+     * A forwarded response is about to be written as bytes (bypassing the encoder): it answers the
+     * oldest request, as an encoded final response would.
+     */
+    void forwardedResponseStarted() {
+        methods.poll();
     }
 
     /** True when bytes of a request head or body are buffered but not yet decoded into a message. */
@@ -230,6 +239,17 @@ final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec
 
         ResponseEncoder(ArrayDeque<HttpMethod> methods) {
             this.methods = methods;
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+            if (msg instanceof ByteBuf) {
+                // A forwarded response, framed already (ResponseHeadWriter, ChunkFraming); between
+                // messages the encoder is idle, so passing bytes by leaves its state as it is.
+                ctx.write(msg, promise);
+                return;
+            }
+            super.write(ctx, msg, promise);
         }
 
         @Override

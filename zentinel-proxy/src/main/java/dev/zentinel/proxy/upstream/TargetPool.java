@@ -9,7 +9,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 
@@ -48,7 +47,6 @@ public final class TargetPool {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(UpstreamCodecs.CODEC, new HttpClientCodec(UpstreamCodecs.decoderConfig(), false, false));
                         ch.pipeline().addLast(UpstreamConnection.NAME, new UpstreamConnection(TargetPool.this));
                     }
                 });

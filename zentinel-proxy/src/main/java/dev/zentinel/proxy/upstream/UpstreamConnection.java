@@ -1,14 +1,9 @@
 package dev.zentinel.proxy.upstream;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpStatusClass;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -18,6 +13,9 @@ import io.netty.util.ReferenceCountUtil;
  * <p>Reading is demand driven (auto-read is off): while bound it reads as long as the client
  * can take the data; while idle it keeps a read pending so an origin's close (or stray bytes)
  * is noticed at once and the connection leaves the pool instead of being handed out broken.
+ *
+ * <p>The channel has no HTTP codec: responses are read by this connection's {@link ResponseParser}
+ * and requests are written as bytes the client side has framed already.
  *
  * <p>One lazily re-armed timer covers both the read timeout (while bound: no response byte for
  * {@code read-timeout} after the request was sent) and the idle timeout (while pooled).
@@ -29,10 +27,11 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     private final TargetPool pool;
     private ChannelHandlerContext ctx;
 
+    private final ResponseParser parser = new ResponseParser(new Reader());
     private UpstreamExchange exchange;
     private boolean idle;
     private int exchanges;
-    private boolean interim;
+    private boolean headRequest;
     private boolean responseStarted;
     private boolean responseComplete;
     private boolean keepAlive;
@@ -55,10 +54,13 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         return pool;
     }
 
-    /** Binds this connection to a request. It must be open and neither idle nor bound. */
-    public void bind(UpstreamExchange exchange) {
+    /**
+     * Binds this connection to a request. It must be open and neither idle nor bound.
+     * {@code headRequest}: the request is HEAD, so its response has no body whatever it declares.
+     */
+    public void bind(UpstreamExchange exchange, boolean headRequest) {
         this.exchange = exchange;
-        this.interim = false;
+        this.headRequest = headRequest;
         this.responseStarted = false;
         this.responseComplete = false;
         this.keepAlive = true;
@@ -127,7 +129,8 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         UpstreamExchange was = exchange;
         exchange = null;
         readTimerActive = false;
-        if (was != null && requestComplete && responseComplete && keepAlive && ctx.channel().isActive()) {
+        if (was != null && requestComplete && responseComplete && keepAlive && ctx.channel().isActive()
+                && parser.betweenResponses()) {
             pool.offer(this);
         } else {
             close();
@@ -143,6 +146,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     void close() {
         idle = false;
+        parser.stop();
         ctx.close();
     }
 
@@ -176,67 +180,15 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        UpstreamExchange ex = exchange;
-        if (ex == null) {
-            // Bytes nobody asked for (idle connection, or after the response ended): the
-            // connection is out of sync with the origin and must not be reused.
+        if (!(msg instanceof ByteBuf)) {
             ReferenceCountUtil.release(msg);
-            close();
             return;
         }
-        lastReadNanos = System.nanoTime();
-        if (msg instanceof HttpResponse) {
-            HttpResponse response = (HttpResponse) msg;
-            if (response.decoderResult().isFailure()) {
-                ReferenceCountUtil.release(msg);
-                fail(UpstreamFailure.RESET);
-                return;
-            }
-            if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
-                if (response.status().code() == 101) {
-                    // We never forward Upgrade, so an origin switching protocols is broken.
-                    ReferenceCountUtil.release(msg);
-                    fail(UpstreamFailure.RESET);
-                    return;
-                }
-                interim = true;
-                ex.onInterimResponse(response);
-                if (msg instanceof HttpContent) {
-                    interim = false;
-                }
-                return;
-            }
-            responseStarted = true;
-            keepAlive = response.headers().contains(HttpHeaderNames.CONNECTION)
-                    ? HttpUtil.isKeepAlive(response)
-                    : response.protocolVersion().isKeepAliveDefault();
-            // A complete message in one piece: the exchange ends inside the callback.
-            responseComplete = msg instanceof LastHttpContent;
-            ex.onResponseHead(response);
-            return;
+        if (exchange != null) {
+            lastReadNanos = System.nanoTime();
         }
-        if (msg instanceof HttpContent) {
-            HttpContent content = (HttpContent) msg;
-            if (content.decoderResult().isFailure()) {
-                content.release();
-                fail(UpstreamFailure.RESET);
-                return;
-            }
-            if (interim) {
-                // The (empty) end of a 1xx response; the final response is still to come.
-                content.release();
-                if (content instanceof LastHttpContent) {
-                    interim = false;
-                }
-                return;
-            }
-            if (content instanceof LastHttpContent) {
-                responseComplete = true;
-            }
-            ex.onResponseContent(content);
-            return;
-        }
-        ReferenceCountUtil.release(msg);
+        // Bytes nobody asked for (idle, or after the response ended) end in Reader.onUnexpectedBytes.
+        parser.feed(ctx.alloc(), (ByteBuf) msg);
     }
 
     @Override
@@ -259,6 +211,8 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         timer.cancel();
+        // A close-delimited response ends here (and releases this connection through the exchange).
+        parser.endOfInput();
         if (idle) {
             idle = false;
             pool.remove(this);
@@ -278,6 +232,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         UpstreamExchange ex = exchange;
         exchange = null;
         readTimerActive = false;
+        parser.stop();
         ctx.close();
         if (ex != null) {
             ex.onUpstreamFailure(failure);
@@ -309,6 +264,67 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
             } else {
                 armTimer(due);
             }
+        }
+    }
+
+    /** What the parser finds, handed to the bound exchange. */
+    private final class Reader implements ResponseParser.Sink {
+
+        @Override
+        public boolean awaitingResponse() {
+            return exchange != null;
+        }
+
+        @Override
+        public boolean headRequest() {
+            return headRequest;
+        }
+
+        @Override
+        public void onHead(UpstreamResponseHead head) {
+            UpstreamExchange ex = exchange;
+            if (head.status() < 200) {
+                if (head.status() == 101) {
+                    // We never forward Upgrade, so an origin switching protocols is broken.
+                    fail(UpstreamFailure.RESET);
+                    return;
+                }
+                ex.onInterimResponse(head);
+                return;
+            }
+            responseStarted = true;
+            keepAlive = head.keepAlive();
+            ex.onResponseHead(head);
+        }
+
+        @Override
+        public void onBody(ByteBuf piece) {
+            UpstreamExchange ex = exchange;
+            if (ex == null) {
+                piece.release();
+                return;
+            }
+            ex.onResponseBody(piece);
+        }
+
+        @Override
+        public void onEnd(ResponseFields trailers) {
+            UpstreamExchange ex = exchange;
+            responseComplete = true;
+            if (ex != null) {
+                ex.onResponseEnd(trailers);
+            }
+        }
+
+        @Override
+        public void onMalformed(String why) {
+            fail(UpstreamFailure.RESET);
+        }
+
+        @Override
+        public void onUnexpectedBytes() {
+            // The connection is out of sync with the origin and must not be reused.
+            close();
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.zentinel.proxy.upstream;
 
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpResponse;
+import io.netty.buffer.ByteBuf;
 
 /**
  * The client side of one request while it is bound to an {@link UpstreamConnection}. All
@@ -9,14 +8,20 @@ import io.netty.handler.codec.http.HttpResponse;
  */
 public interface UpstreamExchange {
 
-    /** A 1xx response (e.g. 100 Continue); the final response follows. */
-    void onInterimResponse(HttpResponse response);
+    /** A 1xx response (e.g. 100 Continue); the final response follows. Valid only during the call. */
+    void onInterimResponse(UpstreamResponseHead head);
 
-    /** The final response head. Ownership of the message passes to the callee. */
-    void onResponseHead(HttpResponse response);
+    /**
+     * The final response head, valid only during the call. Body pieces follow unless
+     * {@link UpstreamResponseHead#bodiless()}; {@link #onResponseEnd} follows in every case.
+     */
+    void onResponseHead(UpstreamResponseHead head);
 
-    /** Response body; a {@code LastHttpContent} ends the response. Ownership passes to the callee. */
-    void onResponseContent(HttpContent content);
+    /** A piece of the response body, de-chunked. Ownership passes to the callee. */
+    void onResponseBody(ByteBuf piece);
+
+    /** The response is complete; trailer fields (usually none) are valid only during the call. */
+    void onResponseEnd(ResponseFields trailers);
 
     /** The end of one read batch from the upstream: the moment to flush what was forwarded. */
     void onUpstreamReadComplete();

@@ -1,0 +1,716 @@
+package dev.zentinel.proxy.upstream;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/**
+ * Reads HTTP/1.x responses from an upstream byte stream: the head into an {@link UpstreamResponseHead}
+ * (positions in the received bytes, no header map), the body as slices of the received buffers,
+ * de-chunked when the origin chunks it, and the trailer section.
+ *
+ * <p>Strict where framing is decided, because a proxy that reads a response differently from the
+ * client behind it can be made to desynchronise the two (response splitting / smuggling): a
+ * response is rejected (the exchange fails with 502) for obs-fold, a field name that is not a
+ * token, a control character in a value, a Content-Length that is not all digits or appears more
+ * than once, Transfer-Encoding together with Content-Length, a Transfer-Encoding whose last
+ * coding is not chunked or in an HTTP/1.0 response, a chunk-size line that is not hex digits
+ * optionally followed by an extension, chunk data not followed by a line end, a status line that
+ * is not {@code HTTP/1.x NNN [reason]}, and heads or lines over the size limits. Lines may end in
+ * CRLF or a bare LF (as Netty's decoder accepts); a bare CR inside a line is a control character.
+ *
+ * <p>Memory: only an incomplete head, chunk-size line or trailer section is kept between reads,
+ * bounded by {@link UpstreamCodecs}; body bytes are handed on as they arrive.
+ */
+final class ResponseParser {
+
+    /** The connection the parser reads for. Calls may stop the parser ({@link #stop()}). */
+    interface Sink {
+        /** True while a request is waiting for its response; other bytes break the connection. */
+        boolean awaitingResponse();
+
+        /** True when the request being answered was HEAD (its response has no body). */
+        boolean headRequest();
+
+        /** A response head, interim (1xx) or final. Valid only during the call. */
+        void onHead(UpstreamResponseHead head);
+
+        /** A piece of the body; ownership passes. */
+        void onBody(ByteBuf piece);
+
+        /** The response ended; trailers (possibly none) are valid only during the call. */
+        void onEnd(ResponseFields trailers);
+
+        /** The response cannot be read; the parser has stopped. */
+        void onMalformed(String why);
+
+        /** Bytes arrived while no response was expected; the parser has stopped. */
+        void onUnexpectedBytes();
+    }
+
+    private enum State { HEAD, FIXED_BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_END, TRAILERS, UNTIL_CLOSE, STOPPED }
+
+    private final Sink sink;
+    private final UpstreamResponseHead head = new UpstreamResponseHead();
+    private final ResponseFields trailers = new ResponseFields();
+    private final ResponseFields noTrailers = new ResponseFields();
+    private final FramingFields framing = new FramingFields();
+    private State state = State.HEAD;
+    private long remaining;
+    /** Bytes of an incomplete head or trailer section already searched for its end (resumes there). */
+    private int scanned;
+    private ByteBuf pending;
+    private boolean parsing;
+
+    ResponseParser(Sink sink) {
+        this.sink = sink;
+    }
+
+    /** Parses what arrived; takes ownership of {@code in}. */
+    void feed(ByteBufAllocator alloc, ByteBuf in) {
+        if (state == State.STOPPED) {
+            in.release();
+            return;
+        }
+        ByteBuf buf = pending == null ? in : cumulate(alloc, pending, in);
+        pending = null;
+        parsing = true;
+        try {
+            parse(buf);
+        } finally {
+            parsing = false;
+            if (state != State.STOPPED && buf.isReadable()) {
+                pending = buf;
+            } else {
+                buf.release();
+            }
+        }
+    }
+
+    /**
+     * The origin closed the connection. Returns true when that completed a close-delimited
+     * response (which is then ended through the sink); false when a response was cut short or
+     * none was in progress.
+     */
+    boolean endOfInput() {
+        boolean completes = state == State.UNTIL_CLOSE;
+        if (completes) {
+            end(noTrailers);
+        }
+        stop();
+        return completes;
+    }
+
+    /** Stops parsing for good and frees what is buffered. */
+    void stop() {
+        state = State.STOPPED;
+        if (!parsing && pending != null) {
+            pending.release();
+            pending = null;
+        }
+    }
+
+    /** True between responses (nothing of a response has been read yet). */
+    boolean betweenResponses() {
+        return state == State.HEAD && pending == null;
+    }
+
+    private static ByteBuf cumulate(ByteBufAllocator alloc, ByteBuf cumulation, ByteBuf in) {
+        int needed = in.readableBytes();
+        // Written in place only when nothing else refers to the buffer (no body slices handed out).
+        if (cumulation.refCnt() == 1 && !cumulation.isReadOnly() && cumulation.writableBytes() >= needed) {
+            cumulation.writeBytes(in);
+            in.release();
+            return cumulation;
+        }
+        int size = cumulation.readableBytes() + needed;
+        ByteBuf merged = alloc.buffer(Math.max(size, Math.min(2 * cumulation.readableBytes(), UpstreamCodecs.MAX_HEADER_BYTES + 2)));
+        merged.writeBytes(cumulation).writeBytes(in);
+        cumulation.release();
+        in.release();
+        return merged;
+    }
+
+    private void parse(ByteBuf buf) {
+        while (buf.isReadable()) {
+            switch (state) {
+                case HEAD:
+                    if (!readHead(buf)) {
+                        return;
+                    }
+                    break;
+                case FIXED_BODY:
+                    remaining -= handOn(buf, remaining);
+                    if (remaining == 0 && state == State.FIXED_BODY) {
+                        end(noTrailers);
+                    }
+                    break;
+                case UNTIL_CLOSE:
+                    handOn(buf, Long.MAX_VALUE);
+                    break;
+                case CHUNK_SIZE:
+                    if (!readChunkSize(buf)) {
+                        return;
+                    }
+                    break;
+                case CHUNK_DATA:
+                    remaining -= handOn(buf, remaining);
+                    if (remaining == 0 && state == State.CHUNK_DATA) {
+                        state = State.CHUNK_DATA_END;
+                    }
+                    break;
+                case CHUNK_DATA_END:
+                    if (!readChunkDataEnd(buf)) {
+                        return;
+                    }
+                    break;
+                case TRAILERS:
+                    if (!readTrailers(buf)) {
+                        return;
+                    }
+                    break;
+                default:
+                    return;
+            }
+        }
+    }
+
+    /** Hands on up to {@code max} readable bytes as one slice; returns how many. */
+    private int handOn(ByteBuf buf, long max) {
+        int n = (int) Math.min(buf.readableBytes(), max);
+        ByteBuf piece = buf.retainedSlice(buf.readerIndex(), n);
+        buf.skipBytes(n);
+        sink.onBody(piece);
+        return n;
+    }
+
+    private void end(ResponseFields fields) {
+        state = State.HEAD;
+        scanned = 0;
+        sink.onEnd(fields);
+    }
+
+    private void malformed(String why) {
+        stop();
+        sink.onMalformed(why);
+    }
+
+    // ---------------------------------------------------------------- head
+
+    private boolean readHead(ByteBuf buf) {
+        if (scanned == 0) {
+            // Netty's decoder skips stray line ends before a response; so do we (some origins send
+            // an extra CRLF after a body).
+            while (buf.isReadable() && isLineEnd(buf.getByte(buf.readerIndex()))) {
+                buf.skipBytes(1);
+            }
+            if (!buf.isReadable()) {
+                return false;
+            }
+            if (!sink.awaitingResponse()) {
+                stop();
+                sink.onUnexpectedBytes();
+                return false;
+            }
+        }
+        int start = buf.readerIndex();
+        int end = findSectionEnd(buf, start);
+        if (end < 0) {
+            int buffered = buf.readableBytes();
+            if (buffered > UpstreamCodecs.MAX_HEADER_BYTES) {
+                malformed("response head larger than " + UpstreamCodecs.MAX_HEADER_BYTES + " bytes");
+            } else if (buffered > UpstreamCodecs.MAX_INITIAL_LINE_BYTES
+                    && buf.indexOf(start, start + UpstreamCodecs.MAX_INITIAL_LINE_BYTES + 2, (byte) '\n') < 0) {
+                malformed("status line longer than " + UpstreamCodecs.MAX_INITIAL_LINE_BYTES + " bytes");
+            }
+            return false;
+        }
+        if (end - start > UpstreamCodecs.MAX_HEADER_BYTES) {
+            malformed("response head larger than " + UpstreamCodecs.MAX_HEADER_BYTES + " bytes");
+            return false;
+        }
+        scanned = 0;
+        buf.readerIndex(end);
+        return parseHead(buf, start, end);
+    }
+
+    /**
+     * The index just after the empty line that ends a head or trailer section starting at
+     * {@code start} (which is not itself an empty line), or -1 when it has not arrived yet.
+     */
+    private int findSectionEnd(ByteBuf buf, int start) {
+        int limit = buf.writerIndex();
+        int i = start + scanned;
+        while (true) {
+            int lf = buf.indexOf(i, limit, (byte) '\n');
+            if (lf < 0) {
+                scanned = limit - start;
+                return -1;
+            }
+            if (lf + 1 < limit) {
+                byte next = buf.getByte(lf + 1);
+                if (next == '\n') {
+                    return lf + 2;
+                }
+                if (next == '\r') {
+                    if (lf + 2 >= limit) {
+                        scanned = lf - start;
+                        return -1;
+                    }
+                    if (buf.getByte(lf + 2) == '\n') {
+                        return lf + 3;
+                    }
+                }
+            } else {
+                scanned = lf - start;
+                return -1;
+            }
+            i = lf + 1;
+        }
+    }
+
+    private boolean parseHead(ByteBuf buf, int start, int end) {
+        UpstreamResponseHead h = head;
+        h.reset(buf);
+        int lf = buf.indexOf(start, end, (byte) '\n');
+        int lineEnd = withoutCr(buf, start, lf);
+        if (lineEnd - start > UpstreamCodecs.MAX_INITIAL_LINE_BYTES) {
+            malformed("status line longer than " + UpstreamCodecs.MAX_INITIAL_LINE_BYTES + " bytes");
+            return false;
+        }
+        if (!parseStatusLine(buf, start, lineEnd, h)) {
+            malformed("invalid status line");
+            return false;
+        }
+        FramingFields framing = this.framing;
+        framing.reset();
+        String error = parseFields(buf, lf + 1, end, h.mutableFields(), framing);
+        if (error == null) {
+            error = framing.check(h.minorVersion());
+        }
+        if (error != null) {
+            malformed(error);
+            return false;
+        }
+        int status = h.status();
+        boolean interim = status < 200;
+        boolean bodiless = interim || status == 204 || status == 304 || sink.headRequest();
+        boolean keepAlive = !framing.close && (h.minorVersion() == 1 || framing.keepAlive);
+        if (!bodiless && !framing.chunked && !framing.contentLengthKnown) {
+            keepAlive = false; // close-delimited: the connection ends with the body
+        }
+        h.framing(framing.chunked, framing.contentLengthKnown, keepAlive, bodiless);
+        h.nominatesFields(framing.nominates);
+        if (interim) {
+            state = State.HEAD;
+            sink.onHead(h);
+            return state != State.STOPPED;
+        }
+        boolean endsNow = bodiless || (framing.contentLengthKnown && framing.contentLength == 0);
+        if (endsNow) {
+            state = State.HEAD;
+        } else if (framing.chunked) {
+            state = State.CHUNK_SIZE;
+        } else if (framing.contentLengthKnown) {
+            state = State.FIXED_BODY;
+            remaining = framing.contentLength;
+        } else {
+            state = State.UNTIL_CLOSE;
+        }
+        sink.onHead(h);
+        if (state == State.STOPPED) {
+            return false;
+        }
+        if (endsNow) {
+            end(noTrailers);
+        }
+        return state != State.STOPPED;
+    }
+
+    /** {@code HTTP/1.x SP 3DIGIT [SP reason]}. */
+    private static boolean parseStatusLine(ByteBuf buf, int start, int end, UpstreamResponseHead h) {
+        if (end - start < 12 || buf.getByte(start) != 'H' || buf.getByte(start + 1) != 'T' || buf.getByte(start + 2) != 'T'
+                || buf.getByte(start + 3) != 'P' || buf.getByte(start + 4) != '/' || buf.getByte(start + 5) != '1'
+                || buf.getByte(start + 6) != '.' || !isDigit(buf.getByte(start + 7)) || buf.getByte(start + 8) != ' ') {
+            return false;
+        }
+        int minor = buf.getByte(start + 7) == '0' ? 0 : 1;
+        int status = 0;
+        for (int i = start + 9; i < start + 12; i++) {
+            byte b = buf.getByte(i);
+            if (!isDigit(b)) {
+                return false;
+            }
+            status = status * 10 + (b - '0');
+        }
+        if (status < 100) {
+            return false;
+        }
+        int reasonStart = start + 12;
+        if (reasonStart < end) {
+            if (buf.getByte(reasonStart) != ' ') {
+                return false;
+            }
+            reasonStart++;
+            for (int i = reasonStart; i < end; i++) {
+                if (isControl(buf.getByte(i))) {
+                    return false;
+                }
+            }
+        }
+        h.statusLine(minor, status, reasonStart, end);
+        return true;
+    }
+
+    /** The Content-Length, Transfer-Encoding and Connection facts of one head. */
+    private static final class FramingFields {
+        boolean contentLengthKnown;
+        long contentLength;
+        boolean transferEncoding;
+        boolean chunked;
+        boolean chunkedNotLast;
+        boolean close;
+        boolean keepAlive;
+        boolean nominates;
+
+        void reset() {
+            contentLengthKnown = false;
+            contentLength = 0;
+            transferEncoding = false;
+            chunked = false;
+            chunkedNotLast = false;
+            close = false;
+            keepAlive = false;
+            nominates = false;
+        }
+
+        String check(int minorVersion) {
+            if (transferEncoding && contentLengthKnown) {
+                return "both Transfer-Encoding and Content-Length";
+            }
+            if (transferEncoding && (!chunked || chunkedNotLast)) {
+                return "Transfer-Encoding whose final coding is not chunked";
+            }
+            if (transferEncoding && minorVersion == 0) {
+                return "Transfer-Encoding in an HTTP/1.0 response";
+            }
+            return null;
+        }
+    }
+
+    /** Parses field lines from {@code pos} up to and including the empty line before {@code end}; null or why not. */
+    private static String parseFields(ByteBuf buf, int pos, int end, ResponseFields fields, FramingFields framing) {
+        while (pos < end) {
+            int lf = buf.indexOf(pos, end, (byte) '\n');
+            int lineEnd = withoutCr(buf, pos, lf);
+            if (lineEnd == pos) {
+                return null;
+            }
+            byte first = buf.getByte(pos);
+            if (first == ' ' || first == '\t') {
+                return "obsolete line folding (obs-fold)";
+            }
+            int i = pos;
+            while (i < lineEnd && isTokenChar(buf.getByte(i))) {
+                i++;
+            }
+            int nameEnd = i;
+            // RFC 9112 5.1: a proxy removes whitespace between a response field name and the colon.
+            while (i < lineEnd && isWhitespace(buf.getByte(i))) {
+                i++;
+            }
+            if (nameEnd == pos || i == lineEnd || buf.getByte(i) != ':') {
+                return "invalid field name";
+            }
+            i++;
+            while (i < lineEnd && isWhitespace(buf.getByte(i))) {
+                i++;
+            }
+            int valueStart = i;
+            int valueEnd = lineEnd;
+            while (valueEnd > valueStart && isWhitespace(buf.getByte(valueEnd - 1))) {
+                valueEnd--;
+            }
+            for (int k = valueStart; k < valueEnd; k++) {
+                if (isControl(buf.getByte(k))) {
+                    return "control character in a field value";
+                }
+            }
+            byte kind = classify(buf, pos, nameEnd);
+            fields.add(pos, nameEnd, valueStart, valueEnd, kind);
+            if (framing != null && kind != ResponseFields.OTHER && kind != ResponseFields.HOP_BY_HOP) {
+                String error = readFraming(buf, kind, valueStart, valueEnd, framing);
+                if (error != null) {
+                    return error;
+                }
+            }
+            pos = lf + 1;
+        }
+        return null;
+    }
+
+    private static String readFraming(ByteBuf buf, byte kind, int start, int end, FramingFields framing) {
+        if (kind == ResponseFields.CONTENT_LENGTH) {
+            if (framing.contentLengthKnown) {
+                return "more than one Content-Length";
+            }
+            if (start == end || end - start > 18) {
+                return "invalid Content-Length";
+            }
+            long length = 0;
+            for (int i = start; i < end; i++) {
+                byte b = buf.getByte(i);
+                if (!isDigit(b)) {
+                    return "invalid Content-Length";
+                }
+                length = length * 10 + (b - '0');
+            }
+            framing.contentLengthKnown = true;
+            framing.contentLength = length;
+            return null;
+        }
+        // Comma-separated tokens, surrounding whitespace ignored, empty elements allowed (RFC 9110 5.6.1).
+        int i = start;
+        while (i <= end) {
+            int comma = i < end ? buf.indexOf(i, end, (byte) ',') : -1;
+            int tokenEnd = comma < 0 ? end : comma;
+            int s = i;
+            int e = tokenEnd;
+            while (s < e && isWhitespace(buf.getByte(s))) {
+                s++;
+            }
+            while (e > s && isWhitespace(buf.getByte(e - 1))) {
+                e--;
+            }
+            if (s < e) {
+                if (kind == ResponseFields.TRANSFER_ENCODING) {
+                    framing.transferEncoding = true;
+                    if (framing.chunked) {
+                        framing.chunkedNotLast = true; // chunked applied twice, or something after it
+                    }
+                    if (equalsIgnoreCase(buf, s, e, "chunked")) {
+                        framing.chunked = true;
+                    }
+                } else if (equalsIgnoreCase(buf, s, e, "close")) {
+                    framing.close = true;
+                } else if (equalsIgnoreCase(buf, s, e, "keep-alive")) {
+                    framing.keepAlive = true;
+                } else {
+                    framing.nominates = true;
+                }
+            }
+            if (comma < 0) {
+                break;
+            }
+            i = comma + 1;
+        }
+        return null;
+    }
+
+    private static byte classify(ByteBuf buf, int start, int end) {
+        switch (end - start) {
+            case 2:
+                return equalsIgnoreCase(buf, start, end, "te") ? ResponseFields.HOP_BY_HOP : ResponseFields.OTHER;
+            case 7:
+                return equalsIgnoreCase(buf, start, end, "trailer") || equalsIgnoreCase(buf, start, end, "upgrade")
+                        ? ResponseFields.HOP_BY_HOP : ResponseFields.OTHER;
+            case 10:
+                if (equalsIgnoreCase(buf, start, end, "connection")) {
+                    return ResponseFields.CONNECTION;
+                }
+                return equalsIgnoreCase(buf, start, end, "keep-alive") ? ResponseFields.HOP_BY_HOP : ResponseFields.OTHER;
+            case 14:
+                return equalsIgnoreCase(buf, start, end, "content-length") ? ResponseFields.CONTENT_LENGTH : ResponseFields.OTHER;
+            case 16:
+                return equalsIgnoreCase(buf, start, end, "proxy-connection") ? ResponseFields.HOP_BY_HOP : ResponseFields.OTHER;
+            case 17:
+                return equalsIgnoreCase(buf, start, end, "transfer-encoding") ? ResponseFields.TRANSFER_ENCODING : ResponseFields.OTHER;
+            default:
+                return ResponseFields.OTHER;
+        }
+    }
+
+    // ---------------------------------------------------------------- chunked body
+
+    private boolean readChunkSize(ByteBuf buf) {
+        int start = buf.readerIndex();
+        int limit = Math.min(buf.writerIndex(), start + UpstreamCodecs.MAX_CHUNK_LINE_BYTES + 2);
+        int lf = buf.indexOf(start, limit, (byte) '\n');
+        if (lf < 0) {
+            if (buf.readableBytes() > UpstreamCodecs.MAX_CHUNK_LINE_BYTES + 1) {
+                malformed("chunk-size line longer than " + UpstreamCodecs.MAX_CHUNK_LINE_BYTES + " bytes");
+            }
+            return false;
+        }
+        int lineEnd = withoutCr(buf, start, lf);
+        long size = 0;
+        int i = start;
+        while (i < lineEnd) {
+            int digit = hexValue(buf.getByte(i));
+            if (digit < 0) {
+                break;
+            }
+            if (size > (Long.MAX_VALUE >> 4)) {
+                malformed("chunk size too large");
+                return false;
+            }
+            size = size << 4 | digit;
+            i++;
+        }
+        if (i == start) {
+            malformed("invalid chunk size");
+            return false;
+        }
+        while (i < lineEnd && isWhitespace(buf.getByte(i))) {
+            i++;
+        }
+        if (i < lineEnd) {
+            // chunk-ext: ignored, but it must start with ';' and contain no control characters.
+            if (buf.getByte(i) != ';') {
+                malformed("invalid chunk size");
+                return false;
+            }
+            for (int k = i; k < lineEnd; k++) {
+                if (isControl(buf.getByte(k))) {
+                    malformed("control character in a chunk extension");
+                    return false;
+                }
+            }
+        }
+        buf.readerIndex(lf + 1);
+        if (size == 0) {
+            state = State.TRAILERS;
+            scanned = 0;
+        } else {
+            state = State.CHUNK_DATA;
+            remaining = size;
+        }
+        return true;
+    }
+
+    private boolean readChunkDataEnd(ByteBuf buf) {
+        int at = buf.readerIndex();
+        byte b = buf.getByte(at);
+        if (b == '\n') {
+            buf.skipBytes(1);
+        } else if (b == '\r') {
+            if (buf.readableBytes() < 2) {
+                return false;
+            }
+            if (buf.getByte(at + 1) != '\n') {
+                malformed("chunk data not followed by a line end");
+                return false;
+            }
+            buf.skipBytes(2);
+        } else {
+            malformed("chunk data not followed by a line end");
+            return false;
+        }
+        state = State.CHUNK_SIZE;
+        return true;
+    }
+
+    private boolean readTrailers(ByteBuf buf) {
+        int start = buf.readerIndex();
+        byte first = buf.getByte(start);
+        if (first == '\n' || first == '\r') {
+            // No trailer fields: just the final line end.
+            if (first == '\r') {
+                if (buf.readableBytes() < 2) {
+                    return false;
+                }
+                if (buf.getByte(start + 1) != '\n') {
+                    malformed("invalid end of chunked body");
+                    return false;
+                }
+                buf.skipBytes(2);
+            } else {
+                buf.skipBytes(1);
+            }
+            end(noTrailers);
+            return state != State.STOPPED;
+        }
+        int end = findSectionEnd(buf, start);
+        if (end < 0 || end - start > UpstreamCodecs.MAX_HEADER_BYTES) {
+            if (end >= 0 || buf.readableBytes() > UpstreamCodecs.MAX_HEADER_BYTES) {
+                malformed("trailer section larger than " + UpstreamCodecs.MAX_HEADER_BYTES + " bytes");
+            }
+            return false;
+        }
+        trailers.reset(buf);
+        String error = parseFields(buf, start, end, trailers, null);
+        if (error != null) {
+            malformed(error + " (trailer)");
+            return false;
+        }
+        buf.readerIndex(end);
+        end(trailers);
+        return state != State.STOPPED;
+    }
+
+    // ---------------------------------------------------------------- bytes
+
+    private static int withoutCr(ByteBuf buf, int start, int lf) {
+        return lf > start && buf.getByte(lf - 1) == '\r' ? lf - 1 : lf;
+    }
+
+    private static boolean isLineEnd(byte b) {
+        return b == '\r' || b == '\n';
+    }
+
+    private static boolean isDigit(byte b) {
+        return b >= '0' && b <= '9';
+    }
+
+    private static boolean isWhitespace(byte b) {
+        return b == ' ' || b == '\t';
+    }
+
+    /** CTL other than HTAB (RFC 9110 5.5); obs-text (0x80-0xFF) is allowed. */
+    private static boolean isControl(byte b) {
+        return (b >= 0 && b < 0x20 && b != '\t') || b == 0x7F;
+    }
+
+    private static int hexValue(byte b) {
+        if (b >= '0' && b <= '9') {
+            return b - '0';
+        }
+        if (b >= 'a' && b <= 'f') {
+            return b - 'a' + 10;
+        }
+        if (b >= 'A' && b <= 'F') {
+            return b - 'A' + 10;
+        }
+        return -1;
+    }
+
+    /** RFC 9110 5.6.2 tchar. */
+    private static boolean isTokenChar(byte b) {
+        if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')) {
+            return true;
+        }
+        switch (b) {
+            case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
+            case '-': case '.': case '^': case '_': case '`': case '|': case '~':
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /** Compares bytes with a lower-case ASCII constant, ignoring case. */
+    private static boolean equalsIgnoreCase(ByteBuf buf, int start, int end, String lower) {
+        if (end - start != lower.length()) {
+            return false;
+        }
+        for (int i = 0; i < lower.length(); i++) {
+            int b = buf.getByte(start + i);
+            if (b >= 'A' && b <= 'Z') {
+                b += 'a' - 'A';
+            }
+            if (b != lower.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

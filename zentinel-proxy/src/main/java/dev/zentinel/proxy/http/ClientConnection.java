@@ -59,6 +59,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     static final int READ_AHEAD_BYTES = 65_536;
     /** After a final response, how long we keep reading (and discarding) before closing for good. */
     static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** Response bodies up to this size are copied into the buffer of their head (one write, one buffer). */
+    static final int COALESCED_BODY_BYTES = 1024;
 
     private enum Phase { IDLE, EXCHANGE, CLOSING }
 
@@ -109,6 +111,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     private boolean chunkToClient;
     /** The response must not carry the body the origin sends (205 Reset Content). */
     private boolean dropResponseBody;
+    /**
+     * The forwarded response head, held back until the body's first piece or the end of the read
+     * batch so that a small body travels in the same buffer.
+     */
+    private ByteBuf heldHead;
     private boolean requestComplete;
     private boolean responseStarted;
     private boolean responseComplete;
@@ -118,7 +125,6 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     private boolean clientClosing;
     private boolean retried;
     private long startNanos;
-    private long startMillis;
     private long bytesIn;
     private long bytesOut;
     private int status;
@@ -235,6 +241,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         timer.cancel();
+        releaseHeldHead();
         if (phase == Phase.EXCHANGE) {
             abortUpstream();
             if (!responseStarted) {
@@ -316,8 +323,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     private void startExchange(HttpRequest req) {
         phase = Phase.EXCHANGE;
         request = req;
-        startNanos = System.nanoTime();
-        startMillis = System.currentTimeMillis();
+        // Set by the read that completed this request (or by the end of the previous exchange for
+        // a pipelined one): one clock read less per request.
+        startNanos = lastActivityNanos;
         method = req.method();
         http10 = req.protocolVersion().minorVersion() == 0;
         headRequest = method == HttpMethod.HEAD;
@@ -442,7 +450,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
             writeRequestBody(upstream, content);
             flushUpstream = true;
             if (last) {
-                upstream.requestSent();
+                upstream.requestSent(lastActivityNanos);
             }
         } else if (pendingConnect != null) {
             earlyBody.add(content);
@@ -541,6 +549,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         }
         pendingConnect = null;
         if (future.isSuccess()) {
+            lastActivityNanos = System.nanoTime();
             bindUpstream(UpstreamConnection.of(future.channel()));
             flushPending();
             return;
@@ -570,12 +579,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
             }
         }
         if (requestComplete) {
-            connection.requestSent();
+            connection.requestSent(lastActivityNanos);
         }
         // Flushed by whoever drives this call (end of the client read batch, or the connect callback),
         // so a request head and its body usually leave in one write.
         flushUpstream = true;
-        lastActivityNanos = System.nanoTime();
         readClientIfWanted();
     }
 
@@ -656,20 +664,33 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
             options |= ResponseHeadWriter.CONNECTION_KEEP_ALIVE;
         }
         codec.forwardedResponseStarted();
-        ctx.write(ResponseHeadWriter.write(ctx.alloc(), head, options), ctx.voidPromise());
+        int bodyRoom = !chunkToClient && !dropResponseBody && head.contentLengthKnown()
+                && head.contentLength() <= COALESCED_BODY_BYTES ? (int) head.contentLength() : 0;
+        heldHead = ResponseHeadWriter.write(ctx.alloc(), head, options, bodyRoom);
         flushClient = true;
-        pauseUpstreamIfClientBlocked();
     }
 
     @Override
     public void onResponseBody(ByteBuf piece) {
-        if (phase != Phase.EXCHANGE || !responseStarted || dropResponseBody) {
-            bytesOut += responseStarted ? piece.readableBytes() : 0;
+        if (phase != Phase.EXCHANGE || !responseStarted) {
             piece.release();
             return;
         }
         int length = piece.readableBytes();
         bytesOut += length;
+        if (dropResponseBody) {
+            piece.release();
+            return;
+        }
+        ByteBuf held = heldHead;
+        if (held != null) {
+            if (!chunkToClient && length <= held.maxFastWritableBytes()) {
+                held.writeBytes(piece);
+                piece.release();
+                return;
+            }
+            writeHeldHead();
+        }
         if (chunkToClient) {
             ctx.write(ChunkFraming.sizeLine(ctx.alloc(), length), ctx.voidPromise());
             ctx.write(piece, ctx.voidPromise());
@@ -686,11 +707,28 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         if (phase != Phase.EXCHANGE || !responseStarted) {
             return;
         }
+        writeHeldHead();
         if (chunkToClient) {
             ctx.write(ChunkFraming.lastChunk(ctx.alloc(), trailers), ctx.voidPromise());
             flushClient = true;
         }
         completeResponse();
+    }
+
+    private void writeHeldHead() {
+        ByteBuf held = heldHead;
+        if (held != null) {
+            heldHead = null;
+            ctx.write(held, ctx.voidPromise());
+        }
+    }
+
+    private void releaseHeldHead() {
+        ByteBuf held = heldHead;
+        if (held != null) {
+            heldHead = null;
+            held.release();
+        }
     }
 
     private void pauseUpstreamIfClientBlocked() {
@@ -707,11 +745,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         if (!requestComplete) {
             closeAfterResponse = true;
         }
+        long now = System.nanoTime();
         if (connection != null) {
-            connection.release(requestComplete);
+            connection.release(requestComplete, now);
         }
         releaseTarget();
-        finishExchange();
+        finishExchange(now);
         flushPending();
     }
 
@@ -797,8 +836,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     // ---------------------------------------------------------------- exchange end
 
     private void finishExchange() {
-        record();
-        lastActivityNanos = System.nanoTime();
+        finishExchange(System.nanoTime());
+    }
+
+    private void finishExchange(long nowNanos) {
+        record(nowNanos);
+        lastActivityNanos = nowNanos;
         boolean close = closeAfterResponse;
         request = null;
         group = null;
@@ -815,9 +858,14 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     }
 
     private void record() {
-        long durationNanos = System.nanoTime() - startNanos;
+        record(System.nanoTime());
+    }
+
+    private void record(long nowNanos) {
+        long durationNanos = nowNanos - startNanos;
         routeMetrics.requestCompleted(status, durationNanos);
         if (px.accessLogEnabled()) {
+            long startMillis = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(durationNanos);
             px.accessLog().log(new AccessRecord(startMillis, clientIp, method == null ? "-" : method.name(),
                     request == null ? "-" : request.uri(), host, status,
                     bytesIn, bytesOut, durationNanos / 1000, routeName, upstreamName, listener));
@@ -826,6 +874,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
 
     /** Abandons the exchange and the connection (response already partly sent, or unrecoverable). */
     private void abortConnection() {
+        releaseHeldHead();
         abortUpstream();
         if (phase == Phase.EXCHANGE) {
             record();
@@ -939,6 +988,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         }
         if (flushClient) {
             flushClient = false;
+            writeHeldHead();
             ctx.flush();
         }
     }
@@ -996,7 +1046,6 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         phase = Phase.EXCHANGE;
         request = null;
         startNanos = System.nanoTime();
-        startMillis = System.currentTimeMillis();
         method = null;
         host = null;
         routeName = ProxyContext.NO_ROUTE;

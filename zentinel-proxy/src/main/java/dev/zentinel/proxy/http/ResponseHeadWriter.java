@@ -37,8 +37,13 @@ final class ResponseHeadWriter {
 
     /** The head for the client; {@code options} is a set of this class's flags. */
     static ByteBuf write(ByteBufAllocator alloc, UpstreamResponseHead head, int options) {
+        return write(alloc, head, options, 0);
+    }
+
+    /** As {@link #write(ByteBufAllocator, UpstreamResponseHead, int)}, with room for {@code bodyRoom} more bytes. */
+    static ByteBuf write(ByteBufAllocator alloc, UpstreamResponseHead head, int options, int bodyRoom) {
         ResponseFields fields = head.fields();
-        ByteBuf out = alloc.buffer(EXTRA_BYTES + head.reasonLength() + fields.encodedLength());
+        ByteBuf out = alloc.buffer(EXTRA_BYTES + head.reasonLength() + fields.encodedLength() + bodyRoom);
         out.writeBytes(HTTP_1_1);
         int status = head.status();
         out.writeByte('0' + status / 100).writeByte('0' + status / 10 % 10).writeByte('0' + status % 10).writeByte(' ');

@@ -59,7 +59,8 @@ final class ResponseParser {
     /** Bytes of an incomplete head or trailer section already searched for its end (resumes there). */
     private int scanned;
     private ByteBuf pending;
-    private boolean parsing;
+    /** The buffer being parsed, while a feed is in progress (callbacks run inside it). */
+    private ByteBuf current;
 
     ResponseParser(Sink sink) {
         this.sink = sink;
@@ -73,11 +74,11 @@ final class ResponseParser {
         }
         ByteBuf buf = pending == null ? in : cumulate(alloc, pending, in);
         pending = null;
-        parsing = true;
+        current = buf;
         try {
             parse(buf);
         } finally {
-            parsing = false;
+            current = null;
             if (state != State.STOPPED && buf.isReadable()) {
                 pending = buf;
             } else {
@@ -103,15 +104,19 @@ final class ResponseParser {
     /** Stops parsing for good and frees what is buffered. */
     void stop() {
         state = State.STOPPED;
-        if (!parsing && pending != null) {
+        if (current == null && pending != null) {
             pending.release();
             pending = null;
         }
     }
 
-    /** True between responses (nothing of a response has been read yet). */
+    /**
+     * True between responses with nothing more received: the connection may serve another request.
+     * Called from inside a callback, bytes following the response in the same read make it false
+     * (they would otherwise be taken for the answer to the next request).
+     */
     boolean betweenResponses() {
-        return state == State.HEAD && pending == null;
+        return state == State.HEAD && pending == null && (current == null || !current.isReadable());
     }
 
     private static ByteBuf cumulate(ByteBufAllocator alloc, ByteBuf cumulation, ByteBuf in) {
@@ -298,7 +303,7 @@ final class ResponseParser {
         if (!bodiless && !framing.chunked && !framing.contentLengthKnown) {
             keepAlive = false; // close-delimited: the connection ends with the body
         }
-        h.framing(framing.chunked, framing.contentLengthKnown, keepAlive, bodiless);
+        h.framing(framing.chunked, framing.contentLengthKnown, framing.contentLength, keepAlive, bodiless);
         h.nominatesFields(framing.nominates);
         if (interim) {
             state = State.HEAD;

@@ -106,7 +106,12 @@ public final class TargetPool {
 
     /** Takes a connection back after a complete exchange; closes it when the pool is full. */
     void offer(UpstreamConnection connection) {
-        if (idle.size() >= maxIdle || !connection.enterIdle()) {
+        offer(connection, System.nanoTime());
+    }
+
+    /** {@link #offer(UpstreamConnection)} with the caller's clock reading. */
+    void offer(UpstreamConnection connection, long nowNanos) {
+        if (idle.size() >= maxIdle || !connection.enterIdle(nowNanos)) {
             connection.close();
             return;
         }

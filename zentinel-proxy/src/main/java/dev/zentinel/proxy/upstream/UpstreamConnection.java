@@ -97,10 +97,13 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         return ctx.channel().isWritable();
     }
 
-    /** The whole request has been written: from now on the origin owes us bytes within read-timeout. */
-    public void requestSent() {
+    /**
+     * The whole request has been written: from now on the origin owes us bytes within read-timeout.
+     * {@code nowNanos} is the caller's recent {@link System#nanoTime()} reading (saves a clock read).
+     */
+    public void requestSent(long nowNanos) {
         readTimerActive = true;
-        lastReadNanos = System.nanoTime();
+        lastReadNanos = nowNanos;
         armTimer(lastReadNanos + pool.readTimeoutNanos());
     }
 
@@ -123,15 +126,16 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     /**
      * Ends the binding after the response completed. The connection returns to its pool when both
-     * sides finished cleanly and the origin allows keep-alive; otherwise it is closed.
+     * sides finished cleanly and the origin allows keep-alive; otherwise it is closed. {@code nowNanos}
+     * is the caller's {@link System#nanoTime()} reading (the idle timeout starts then).
      */
-    public void release(boolean requestComplete) {
+    public void release(boolean requestComplete, long nowNanos) {
         UpstreamExchange was = exchange;
         exchange = null;
         readTimerActive = false;
         if (was != null && requestComplete && responseComplete && keepAlive && ctx.channel().isActive()
                 && parser.betweenResponses()) {
-            pool.offer(this);
+            pool.offer(this, nowNanos);
         } else {
             close();
         }
@@ -151,12 +155,12 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** Called by the pool when parking this connection; false if it is no longer usable. */
-    boolean enterIdle() {
+    boolean enterIdle(long nowNanos) {
         if (!ctx.channel().isActive()) {
             return false;
         }
         idle = true;
-        idleSinceNanos = System.nanoTime();
+        idleSinceNanos = nowNanos;
         armTimer(idleSinceNanos + pool.idleTimeoutNanos());
         // Keep a read pending so an origin-side close is seen while we sit in the pool.
         ctx.read();

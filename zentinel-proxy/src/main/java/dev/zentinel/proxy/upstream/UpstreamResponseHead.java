@@ -17,6 +17,7 @@ public final class UpstreamResponseHead {
     private int reasonEnd;
     private boolean chunked;
     private boolean contentLengthKnown;
+    private long contentLength;
     private boolean keepAlive;
     private boolean bodiless;
     private boolean nominatesFields;
@@ -36,9 +37,10 @@ public final class UpstreamResponseHead {
         this.reasonEnd = reasonEnd;
     }
 
-    void framing(boolean chunked, boolean contentLengthKnown, boolean keepAlive, boolean bodiless) {
+    void framing(boolean chunked, boolean contentLengthKnown, long contentLength, boolean keepAlive, boolean bodiless) {
         this.chunked = chunked;
         this.contentLengthKnown = contentLengthKnown;
+        this.contentLength = contentLength;
         this.keepAlive = keepAlive;
         this.bodiless = bodiless;
     }
@@ -81,6 +83,11 @@ public final class UpstreamResponseHead {
     /** The body length was given by Content-Length. */
     public boolean contentLengthKnown() {
         return contentLengthKnown;
+    }
+
+    /** The Content-Length value; meaningful only when {@link #contentLengthKnown()}. */
+    public long contentLength() {
+        return contentLength;
     }
 
     /** Neither chunked nor length-delimited: the body ends when the origin closes. */

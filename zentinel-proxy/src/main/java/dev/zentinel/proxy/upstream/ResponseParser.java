@@ -53,7 +53,7 @@ final class ResponseParser {
     private final UpstreamResponseHead head = new UpstreamResponseHead();
     private final ResponseFields trailers = new ResponseFields();
     private final ResponseFields noTrailers = new ResponseFields();
-    private final FramingFields framing = new FramingFields();
+    private final FieldLines.Framing framing = new FieldLines.Framing();
     private State state = State.HEAD;
     private long remaining;
     /** Bytes of an incomplete head or trailer section already searched for its end (resumes there). */
@@ -205,7 +205,7 @@ final class ResponseParser {
         if (scanned == 0) {
             // Netty's decoder skips stray line ends before a response; so do we (some origins send
             // an extra CRLF after a body).
-            while (buf.isReadable() && isLineEnd(buf.getByte(buf.readerIndex()))) {
+            while (buf.isReadable() && HttpBytes.isLineEnd(buf.getByte(buf.readerIndex()))) {
                 buf.skipBytes(1);
             }
             if (!buf.isReadable()) {
@@ -277,7 +277,7 @@ final class ResponseParser {
         UpstreamResponseHead h = head;
         h.reset(buf);
         int lf = buf.indexOf(start, end, (byte) '\n');
-        int lineEnd = withoutCr(buf, start, lf);
+        int lineEnd = HttpBytes.withoutCr(buf, start, lf);
         if (lineEnd - start > UpstreamCodecs.MAX_INITIAL_LINE_BYTES) {
             malformed("status line longer than " + UpstreamCodecs.MAX_INITIAL_LINE_BYTES + " bytes");
             return false;
@@ -286,9 +286,9 @@ final class ResponseParser {
             malformed("invalid status line");
             return false;
         }
-        FramingFields framing = this.framing;
+        FieldLines.Framing framing = this.framing;
         framing.reset();
-        String error = parseFields(buf, lf + 1, end, h.mutableFields(), framing);
+        String error = FieldLines.parse(buf, lf + 1, end, h.mutableFields(), framing);
         if (error == null) {
             error = framing.check(h.minorVersion());
         }
@@ -335,14 +335,14 @@ final class ResponseParser {
     private static boolean parseStatusLine(ByteBuf buf, int start, int end, UpstreamResponseHead h) {
         if (end - start < 12 || buf.getByte(start) != 'H' || buf.getByte(start + 1) != 'T' || buf.getByte(start + 2) != 'T'
                 || buf.getByte(start + 3) != 'P' || buf.getByte(start + 4) != '/' || buf.getByte(start + 5) != '1'
-                || buf.getByte(start + 6) != '.' || !isDigit(buf.getByte(start + 7)) || buf.getByte(start + 8) != ' ') {
+                || buf.getByte(start + 6) != '.' || !HttpBytes.isDigit(buf.getByte(start + 7)) || buf.getByte(start + 8) != ' ') {
             return false;
         }
         int minor = buf.getByte(start + 7) == '0' ? 0 : 1;
         int status = 0;
         for (int i = start + 9; i < start + 12; i++) {
             byte b = buf.getByte(i);
-            if (!isDigit(b)) {
+            if (!HttpBytes.isDigit(b)) {
                 return false;
             }
             status = status * 10 + (b - '0');
@@ -357,181 +357,13 @@ final class ResponseParser {
             }
             reasonStart++;
             for (int i = reasonStart; i < end; i++) {
-                if (isControl(buf.getByte(i))) {
+                if (HttpBytes.isControl(buf.getByte(i))) {
                     return false;
                 }
             }
         }
         h.statusLine(minor, status, reasonStart, end);
         return true;
-    }
-
-    /** The Content-Length, Transfer-Encoding and Connection facts of one head. */
-    private static final class FramingFields {
-        boolean contentLengthKnown;
-        long contentLength;
-        boolean transferEncoding;
-        boolean chunked;
-        boolean chunkedNotLast;
-        boolean close;
-        boolean keepAlive;
-        boolean nominates;
-
-        void reset() {
-            contentLengthKnown = false;
-            contentLength = 0;
-            transferEncoding = false;
-            chunked = false;
-            chunkedNotLast = false;
-            close = false;
-            keepAlive = false;
-            nominates = false;
-        }
-
-        String check(int minorVersion) {
-            if (transferEncoding && contentLengthKnown) {
-                return "both Transfer-Encoding and Content-Length";
-            }
-            if (transferEncoding && (!chunked || chunkedNotLast)) {
-                return "Transfer-Encoding whose final coding is not chunked";
-            }
-            if (transferEncoding && minorVersion == 0) {
-                return "Transfer-Encoding in an HTTP/1.0 response";
-            }
-            return null;
-        }
-    }
-
-    /** Parses field lines from {@code pos} up to and including the empty line before {@code end}; null or why not. */
-    private static String parseFields(ByteBuf buf, int pos, int end, ResponseFields fields, FramingFields framing) {
-        while (pos < end) {
-            int lf = buf.indexOf(pos, end, (byte) '\n');
-            int lineEnd = withoutCr(buf, pos, lf);
-            if (lineEnd == pos) {
-                return null;
-            }
-            byte first = buf.getByte(pos);
-            if (first == ' ' || first == '\t') {
-                return "obsolete line folding (obs-fold)";
-            }
-            int i = pos;
-            while (i < lineEnd && isTokenChar(buf.getByte(i))) {
-                i++;
-            }
-            int nameEnd = i;
-            // RFC 9112 5.1: a proxy removes whitespace between a response field name and the colon.
-            while (i < lineEnd && isWhitespace(buf.getByte(i))) {
-                i++;
-            }
-            if (nameEnd == pos || i == lineEnd || buf.getByte(i) != ':') {
-                return "invalid field name";
-            }
-            i++;
-            while (i < lineEnd && isWhitespace(buf.getByte(i))) {
-                i++;
-            }
-            int valueStart = i;
-            int valueEnd = lineEnd;
-            while (valueEnd > valueStart && isWhitespace(buf.getByte(valueEnd - 1))) {
-                valueEnd--;
-            }
-            for (int k = valueStart; k < valueEnd; k++) {
-                if (isControl(buf.getByte(k))) {
-                    return "control character in a field value";
-                }
-            }
-            byte kind = classify(buf, pos, nameEnd);
-            fields.add(pos, nameEnd, valueStart, valueEnd, kind);
-            if (framing != null && kind != ResponseFields.OTHER && kind != ResponseFields.HOP_BY_HOP) {
-                String error = readFraming(buf, kind, valueStart, valueEnd, framing);
-                if (error != null) {
-                    return error;
-                }
-            }
-            pos = lf + 1;
-        }
-        return null;
-    }
-
-    private static String readFraming(ByteBuf buf, byte kind, int start, int end, FramingFields framing) {
-        if (kind == ResponseFields.CONTENT_LENGTH) {
-            if (framing.contentLengthKnown) {
-                return "more than one Content-Length";
-            }
-            if (start == end || end - start > 18) {
-                return "invalid Content-Length";
-            }
-            long length = 0;
-            for (int i = start; i < end; i++) {
-                byte b = buf.getByte(i);
-                if (!isDigit(b)) {
-                    return "invalid Content-Length";
-                }
-                length = length * 10 + (b - '0');
-            }
-            framing.contentLengthKnown = true;
-            framing.contentLength = length;
-            return null;
-        }
-        // Comma-separated tokens, surrounding whitespace ignored, empty elements allowed (RFC 9110 5.6.1).
-        int i = start;
-        while (i <= end) {
-            int comma = i < end ? buf.indexOf(i, end, (byte) ',') : -1;
-            int tokenEnd = comma < 0 ? end : comma;
-            int s = i;
-            int e = tokenEnd;
-            while (s < e && isWhitespace(buf.getByte(s))) {
-                s++;
-            }
-            while (e > s && isWhitespace(buf.getByte(e - 1))) {
-                e--;
-            }
-            if (s < e) {
-                if (kind == ResponseFields.TRANSFER_ENCODING) {
-                    framing.transferEncoding = true;
-                    if (framing.chunked) {
-                        framing.chunkedNotLast = true; // chunked applied twice, or something after it
-                    }
-                    if (equalsIgnoreCase(buf, s, e, "chunked")) {
-                        framing.chunked = true;
-                    }
-                } else if (equalsIgnoreCase(buf, s, e, "close")) {
-                    framing.close = true;
-                } else if (equalsIgnoreCase(buf, s, e, "keep-alive")) {
-                    framing.keepAlive = true;
-                } else {
-                    framing.nominates = true;
-                }
-            }
-            if (comma < 0) {
-                break;
-            }
-            i = comma + 1;
-        }
-        return null;
-    }
-
-    private static byte classify(ByteBuf buf, int start, int end) {
-        switch (end - start) {
-            case 2:
-                return equalsIgnoreCase(buf, start, end, "te") ? ResponseFields.HOP_BY_HOP : ResponseFields.OTHER;
-            case 7:
-                return equalsIgnoreCase(buf, start, end, "trailer") || equalsIgnoreCase(buf, start, end, "upgrade")
-                        ? ResponseFields.HOP_BY_HOP : ResponseFields.OTHER;
-            case 10:
-                if (equalsIgnoreCase(buf, start, end, "connection")) {
-                    return ResponseFields.CONNECTION;
-                }
-                return equalsIgnoreCase(buf, start, end, "keep-alive") ? ResponseFields.HOP_BY_HOP : ResponseFields.OTHER;
-            case 14:
-                return equalsIgnoreCase(buf, start, end, "content-length") ? ResponseFields.CONTENT_LENGTH : ResponseFields.OTHER;
-            case 16:
-                return equalsIgnoreCase(buf, start, end, "proxy-connection") ? ResponseFields.HOP_BY_HOP : ResponseFields.OTHER;
-            case 17:
-                return equalsIgnoreCase(buf, start, end, "transfer-encoding") ? ResponseFields.TRANSFER_ENCODING : ResponseFields.OTHER;
-            default:
-                return ResponseFields.OTHER;
-        }
     }
 
     // ---------------------------------------------------------------- chunked body
@@ -546,11 +378,11 @@ final class ResponseParser {
             }
             return false;
         }
-        int lineEnd = withoutCr(buf, start, lf);
+        int lineEnd = HttpBytes.withoutCr(buf, start, lf);
         long size = 0;
         int i = start;
         while (i < lineEnd) {
-            int digit = hexValue(buf.getByte(i));
+            int digit = HttpBytes.hexValue(buf.getByte(i));
             if (digit < 0) {
                 break;
             }
@@ -565,7 +397,7 @@ final class ResponseParser {
             malformed("invalid chunk size");
             return false;
         }
-        while (i < lineEnd && isWhitespace(buf.getByte(i))) {
+        while (i < lineEnd && HttpBytes.isWhitespace(buf.getByte(i))) {
             i++;
         }
         if (i < lineEnd) {
@@ -575,7 +407,7 @@ final class ResponseParser {
                 return false;
             }
             for (int k = i; k < lineEnd; k++) {
-                if (isControl(buf.getByte(k))) {
+                if (HttpBytes.isControl(buf.getByte(k))) {
                     malformed("control character in a chunk extension");
                     return false;
                 }
@@ -642,7 +474,7 @@ final class ResponseParser {
             return false;
         }
         trailers.reset(buf);
-        String error = parseFields(buf, start, end, trailers, null);
+        String error = FieldLines.parse(buf, start, end, trailers, null);
         if (error != null) {
             malformed(error + " (trailer)");
             return false;
@@ -652,70 +484,4 @@ final class ResponseParser {
         return state != State.STOPPED;
     }
 
-    // ---------------------------------------------------------------- bytes
-
-    private static int withoutCr(ByteBuf buf, int start, int lf) {
-        return lf > start && buf.getByte(lf - 1) == '\r' ? lf - 1 : lf;
-    }
-
-    private static boolean isLineEnd(byte b) {
-        return b == '\r' || b == '\n';
-    }
-
-    private static boolean isDigit(byte b) {
-        return b >= '0' && b <= '9';
-    }
-
-    private static boolean isWhitespace(byte b) {
-        return b == ' ' || b == '\t';
-    }
-
-    /** CTL other than HTAB (RFC 9110 5.5); obs-text (0x80-0xFF) is allowed. */
-    private static boolean isControl(byte b) {
-        return (b >= 0 && b < 0x20 && b != '\t') || b == 0x7F;
-    }
-
-    private static int hexValue(byte b) {
-        if (b >= '0' && b <= '9') {
-            return b - '0';
-        }
-        if (b >= 'a' && b <= 'f') {
-            return b - 'a' + 10;
-        }
-        if (b >= 'A' && b <= 'F') {
-            return b - 'A' + 10;
-        }
-        return -1;
-    }
-
-    /** RFC 9110 5.6.2 tchar. */
-    private static boolean isTokenChar(byte b) {
-        if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')) {
-            return true;
-        }
-        switch (b) {
-            case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-            case '-': case '.': case '^': case '_': case '`': case '|': case '~':
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    /** Compares bytes with a lower-case ASCII constant, ignoring case. */
-    private static boolean equalsIgnoreCase(ByteBuf buf, int start, int end, String lower) {
-        if (end - start != lower.length()) {
-            return false;
-        }
-        for (int i = 0; i < lower.length(); i++) {
-            int b = buf.getByte(start + i);
-            if (b >= 'A' && b <= 'Z') {
-                b += 'a' - 'A';
-            }
-            if (b != lower.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
 }

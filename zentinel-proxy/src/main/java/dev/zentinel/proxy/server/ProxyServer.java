@@ -166,7 +166,7 @@ public final class ProxyServer implements AutoCloseable {
      * @param requests the minimum; the warm-up goes on while the JIT is still compiling
      */
     public CompletableFuture<WarmUpReport> warmUp(int requests, Duration budget) {
-        return new WarmUp(group, transport, config.limits(), config.routes()).run(requests, budget);
+        return new WarmUp(group, transport, config.limits()).run(requests, budget);
     }
 
     /**

@@ -3,7 +3,9 @@ package dev.zentinel.proxy.server;
 import dev.zentinel.proxy.config.HostPort;
 import dev.zentinel.proxy.config.LimitsConfig;
 import dev.zentinel.proxy.config.LoadBalancing;
+import dev.zentinel.proxy.config.RespondConfig;
 import dev.zentinel.proxy.config.RouteConfig;
+import dev.zentinel.proxy.config.RouteMatch;
 import dev.zentinel.proxy.config.UpstreamConfig;
 import dev.zentinel.proxy.http.ClientPipeline;
 import dev.zentinel.proxy.http.ProxyContext;
@@ -27,7 +29,6 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
@@ -40,6 +41,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +72,6 @@ final class WarmUp {
     private final EventLoopGroup group;
     private final Transport transport;
     private final LimitsConfig limits;
-    private final WarmUpRoutes routes;
     private final ConcurrentLinkedQueue<Channel> opened = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean finished = new AtomicBoolean();
     private final CompletableFuture<WarmUpReport> done = new CompletableFuture<>();
@@ -79,12 +80,10 @@ final class WarmUp {
     private volatile InetSocketAddress proxyAddress;
     private volatile Upstreams upstreams;
 
-    /** @param configured the configured routes, whose table the warm-up routes on (see {@link WarmUpRoutes}) */
-    WarmUp(EventLoopGroup group, Transport transport, LimitsConfig limits, List<RouteConfig> configured) {
+    WarmUp(EventLoopGroup group, Transport transport, LimitsConfig limits) {
         this.group = group;
         this.transport = transport;
         this.limits = limits;
-        this.routes = new WarmUpRoutes(configured);
     }
 
     CompletableFuture<WarmUpReport> run(int requests, Duration budget) {
@@ -120,11 +119,14 @@ final class WarmUp {
     }
 
     private void startProxy(InetSocketAddress origin) {
-        UpstreamConfig upstream = new UpstreamConfig(WarmUpRoutes.ORIGIN_UPSTREAM,
-                List.of(new HostPort("127.0.0.1", origin.getPort())),
+        UpstreamConfig upstream = new UpstreamConfig("warmup-origin", List.of(new HostPort("127.0.0.1", origin.getPort())),
                 LoadBalancing.ROUND_ROBIN, Duration.ofSeconds(2), Duration.ofSeconds(10), 16, Duration.ofSeconds(10));
+        List<RouteConfig> routes = List.of(
+                new RouteConfig("warmup-proxy", 1, new RouteMatch(null, "/proxy", null, List.of(), Map.of()), "warmup-origin", null),
+                new RouteConfig("warmup-respond", 0, new RouteMatch(null, "/", null, List.of(), Map.of()), null,
+                        new RespondConfig(200, "ok\n", Map.of())));
         upstreams = new Upstreams(List.of(upstream), transport.channelClass());
-        ProxyContext context = new ProxyContext(routes.table(), upstreams, limits, new ProxyMetrics(), null);
+        ProxyContext context = new ProxyContext(routes, upstreams, limits, new ProxyMetrics(), null);
         bind(new ServerBootstrap()
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -232,10 +234,6 @@ final class WarmUp {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof HttpResponse response && !HttpUtil.isKeepAlive(response)) {
-                // The proxy closes after this response (a route's request it refused): reconnect then.
-                closeRequested = true;
-            }
             boolean last = msg instanceof LastHttpContent;
             ReferenceCountUtil.release(msg);
             if (last && !completedOne() && !closeRequested) {
@@ -262,53 +260,28 @@ final class WarmUp {
 
         private void sendNext(ChannelHandlerContext ctx) {
             FullHttpRequest request;
-            List<WarmUpRoutes.Sample> configured = routes.configuredSamples();
-            int kind = sent++ % (BASIC_REQUESTS + configured.size());
-            switch (kind) {
+            switch (sent++ & 3) {
                 case 0:
-                    request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
-                            WarmUpRoutes.PROXY_PREFIX + "/item?id=" + sent);
+                    request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/proxy/item?id=" + sent);
                     break;
                 case 1:
-                    request = withBody(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST,
-                            WarmUpRoutes.PROXY_PREFIX + "/upload", Unpooled.wrappedBuffer(UPLOAD_BODY)));
+                    request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/proxy/upload",
+                            Unpooled.wrappedBuffer(UPLOAD_BODY));
+                    HttpUtil.setContentLength(request, UPLOAD_BODY.length);
                     break;
                 case 2:
-                    request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.HEAD, WarmUpRoutes.PROXY_PREFIX + "/item");
-                    break;
-                case 3:
-                    request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/health");
+                    request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.HEAD, "/proxy/item");
                     break;
                 default:
-                    request = configuredRouteRequest(configured.get(kind - BASIC_REQUESTS));
+                    request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/health");
             }
-            if (!request.headers().contains(HttpHeaderNames.HOST)) {
-                request.headers().set(HttpHeaderNames.HOST, WarmUpRoutes.DEFAULT_HOST);
-            }
+            request.headers().set(HttpHeaderNames.HOST, "warmup.local");
             if (sent % REQUESTS_PER_CONNECTION == 0) {
                 closeRequested = true;
                 request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             }
             ctx.writeAndFlush(request);
         }
-    }
-
-    /** The four requests of the basic mix (proxied GET, POST, HEAD and a fixed response) come before the configured routes' ones. */
-    static final int BASIC_REQUESTS = 4;
-
-    private static FullHttpRequest configuredRouteRequest(WarmUpRoutes.Sample sample) {
-        HttpMethod method = HttpMethod.valueOf(sample.method());
-        FullHttpRequest request = sample.withBody()
-                ? withBody(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, sample.uri(), Unpooled.wrappedBuffer(UPLOAD_BODY)))
-                : new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, sample.uri());
-        request.headers().set(HttpHeaderNames.HOST, sample.host());
-        sample.headers().forEach((name, value) -> request.headers().set(name, value));
-        return request;
-    }
-
-    private static FullHttpRequest withBody(FullHttpRequest request) {
-        HttpUtil.setContentLength(request, request.content().readableBytes());
-        return request;
     }
 
     /** The in-process origin: a fixed keep-alive response to every request. */

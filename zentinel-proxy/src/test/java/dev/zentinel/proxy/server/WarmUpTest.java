@@ -3,13 +3,7 @@ package dev.zentinel.proxy.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.zentinel.proxy.config.ProxyConfig;
-import dev.zentinel.proxy.config.RespondConfig;
-import dev.zentinel.proxy.config.RouteConfig;
-import dev.zentinel.proxy.config.RouteMatch;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -52,31 +46,6 @@ class WarmUpTest {
     }
 
     @Test
-    void routesOnTheConfiguredTableWithoutEverSendingToAConfiguredUpstream() throws Exception {
-        try (TestOrigin real = new TestOrigin("real")) {
-            ProxyConfig config = TestConfigs.builder().listener("http")
-                    .upstream("app", real.port())
-                    .route(new RouteConfig("api", 5, new RouteMatch("api.example.com", "/v1", null, List.of("POST"), Map.of()),
-                            "app", null))
-                    .route(new RouteConfig("tenant", 3, new RouteMatch("*.tenant.example", null, "/exact", List.of(),
-                            Map.of("X-Tenant", "a")), "app", null))
-                    .route(new RouteConfig("legacy", 2, new RouteMatch(null, "/old", null, List.of(), Map.of()), null,
-                            new RespondConfig(301, "", Map.of("Location", "/new"))))
-                    .proxyRoute("all", "/", "app")
-                    .build();
-            try (ProxyFixture configured = ProxyFixture.start(config)) {
-                int connectionsBefore = real.connections();
-                WarmUpReport report = configured.server().warmUp(2000, Duration.ofSeconds(60)).get(70, TimeUnit.SECONDS);
-
-                assertThat(report.endedBy()).isIn("JIT settled", "request limit");
-                assertThat(report.requests()).isGreaterThanOrEqualTo(2000);
-                assertThat(real.connections()).as("the configured upstream is never contacted").isEqualTo(connectionsBefore);
-                assertThat(real.requests()).isZero();
-            }
-        }
-    }
-
-    @Test
     void zeroRequestsMeansNoWarmUp() throws Exception {
         assertThat(proxy.server().warmUp(0, Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS).requests()).isZero();
     }
@@ -84,7 +53,7 @@ class WarmUpTest {
     @Test
     void cancellingEndsItAndClosesWhatItOpened() throws Exception {
         WarmUp warmUp = new WarmUp(proxy.server().eventLoopGroup(), Transport.detect(),
-                TestConfigs.builder().listener("http").build().limits(), List.of());
+                TestConfigs.builder().listener("http").build().limits());
         CompletableFuture<WarmUpReport> running = warmUp.run(100_000_000, Duration.ofMinutes(5));
         await().atMost(Duration.ofSeconds(30)).until(() -> warmUp.openChannels() > 2);
 

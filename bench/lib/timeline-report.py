@@ -122,8 +122,8 @@ def main():
             for r in rows:
                 e = int(r[epoch_key])
                 if t <= e < b and r[p99_key] not in ('', '-'):
-                    worst = max(worst, float(r[p99_key]))
-            line += '  | %.1f' % worst
+                    worst = max(worst, float(r[p99_key]) / (1000.0 if p99_key.endswith('_us') else 1.0))
+            line += '  | %.2f' % worst
             if not brief:
                 print(line)
             t = b

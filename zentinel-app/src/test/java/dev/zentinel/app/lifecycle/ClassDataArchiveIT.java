@@ -54,8 +54,9 @@ class ClassDataArchiveIT {
         long firstPid = serveOnceAndStop("first", Map.of("ZENTINEL_CDS_DIR", archives.toString())).pid();
 
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(archives))).isEqualTo("rwx------");
-        assertThat(files(archives)).singleElement().satisfies(written ->
-                assertThat(written.getFileName().toString()).endsWith("." + firstPid + ".tmp"));
+        assertThat(files(archives)).extracting(p -> p.getFileName().toString())
+                .as("the archive written at exit, and the mark that this process would write it")
+                .hasSize(2).anyMatch(n -> n.endsWith("." + firstPid + ".tmp")).anyMatch(n -> n.endsWith("." + firstPid + ".pending"));
 
         try (ZentinelProcess second = run("second", Map.of("ZENTINEL_CDS_DIR", archives.toString())).awaitServing()) {
             Path archive = singleArchive();
@@ -66,6 +67,28 @@ class ClassDataArchiveIT {
         }
         assertThat(files(archives)).as("a start that used the archive writes none")
                 .extracting(p -> p.getFileName().toString()).allMatch(n -> n.endsWith(".jsa") || n.endsWith(".jsa.size")).hasSize(2);
+    }
+
+    @Test
+    void whileOneProcessWillWriteTheArchiveAnotherStartsWithoutWritingOne() throws Exception {
+        Map<String, String> env = Map.of("ZENTINEL_CDS_DIR", archives.toString());
+        try (ZentinelProcess writer = run("writer", env).awaitServing()) {
+            assertThat(files(archives)).extracting(p -> p.getFileName().toString())
+                    .containsExactly(files(archives).get(0).getFileName().toString())
+                    .allMatch(n -> n.endsWith("." + writer.pid() + ".pending"));
+            int otherPort = ports.next();
+            ZentinelConfig other = ZentinelConfig.withRuntimeDirectory(temp.resolve("run-other"))
+                    .listener("http", otherPort).respondRoute("all", "/", 200, "ok\n").warmupRequests(2_000);
+            try (ZentinelProcess second = ZentinelProcess.run(distribution, temp, "second", other,
+                    temp.resolve("second.yaml"), env).awaitServing()) {
+                assertThat(second.process().info().arguments().orElseThrow())
+                        .noneMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit"));
+                stop(second);
+            }
+            stop(writer);
+        }
+        assertThat(files(archives)).extracting(p -> p.getFileName().toString())
+                .as("only the first process wrote an archive").filteredOn(n -> n.endsWith(".tmp")).hasSize(1);
     }
 
     @Test

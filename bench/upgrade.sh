@@ -26,7 +26,10 @@ usage: bench/upgrade.sh [--upgrades K] [--spacing S] [--steady S] [--connections
   --load-fraction F open loop at F x each proxy's capacity (0.05..1.5), the capacity being the
                     closed-loop throughput over the second half of its warm-up (needs --warmup >= 2)
   --max-backlog N   open loop: due requests that may wait for a busy connection (default 10000)
-Environment: as bench/run.sh, plus BENCH_DRAIN_SECONDS (30): the drain bound given to every proxy.
+Environment: as bench/run.sh, plus BENCH_DRAIN_SECONDS (30): the drain bound given to every proxy,
+and BENCH_TIMELINE=1: lay Zentinel's upgrades out on a timeline (per-CPU busy and steal, per-thread-
+group CPU of every Zentinel process, generator p99, every 50 ms; needs python3), written to
+results/upgrade-*-zentinel-timeline.txt.
 EOF
 }
 
@@ -120,6 +123,7 @@ run_proxy() {
   local -a starts=() readies=() dones=() errors=() messages=() rate_args=()
   label="$("${p}_version")"
   bench_free_port port
+  start_timeline "$p"
   bench_log "starting $label on 127.0.0.1:$port (CPU $PROXY_CPU)"
   if ! "${p}_start" "$port"; then
     summary_rows+=("$(printf '%-26s %s' "$label" "failed to start")")
@@ -176,9 +180,40 @@ run_proxy() {
     bench_kill_pid "$lg" 5
   fi
   "${p}_stop"
+  stop_timeline
   # Note: under `set -e` a failing wait would end the script, hence the explicit `|| true`.
   wait "$lg" 2>/dev/null || true
   report_upgrades
+  report_timeline
+}
+
+# BENCH_TIMELINE=1 (Zentinel only): bench/lib/timeline.py samples on the load's CPU from before
+# the proxy starts until it stopped; bench/lib/timeline-report.py lays the upgrades out.
+start_timeline() {
+  TIMELINE=""
+  [ "${BENCH_TIMELINE:-0}" = 1 ] && [ "$1" = zentinel ] || return 0
+  command -v python3 >/dev/null || { bench_log "BENCH_TIMELINE=1 needs python3; no timeline"; return 0; }
+  TIMELINE="$BENCH_TMP/$1.timeline"
+  rm -f "$TIMELINE.stop"
+  bench_spawn /dev/null "${PIN_LOAD[@]}" python3 "$BENCH_DIR/lib/timeline.py" "$TIMELINE" "-Dzentinel.home=$DIST" \
+    "$TIMELINE.stop" 50 1500
+  TIMELINE_PID="$LAST_PID"
+}
+
+stop_timeline() {
+  [ -n "${TIMELINE:-}" ] || return 0
+  : >"$TIMELINE.stop"
+  bench_wait_exit "$TIMELINE_PID" 10 || bench_kill_pid "$TIMELINE_PID" 5
+}
+
+report_timeline() {
+  [ -n "${TIMELINE:-}" ] && [ -s "$TIMELINE" ] && [ -s "$windows" ] && [ -s "$csv" ] || return 0
+  local file="${csv%-intervals.csv}-timeline.txt"
+  python3 "$BENCH_DIR/lib/timeline-report.py" "$TIMELINE" "$windows" "$csv" 500 >"$file" 2>&1 \
+    || bench_log "timeline report failed: $(tail -1 "$file")"
+  say ""
+  say "CPU by process and thread group (ms), before and after each READY (the whole table: $file):"
+  grep -v '|' "$file" | while IFS= read -r line; do say "$line"; done
 }
 
 # Triggers the upgrades, writes the windows, then ends the load with the stop file.

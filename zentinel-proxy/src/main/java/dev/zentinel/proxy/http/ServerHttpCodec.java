@@ -183,12 +183,11 @@ final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec
 
         /** Counts the fields validation, forwarding and hop-by-hop stripping ask about; by length first, so most names cost one switch. */
         private static void count(DecodedRequest request, AsciiString name) {
+            if (HopByHop.isHopByHop(name)) {
+                request.hopByHopFields++;
+                return;
+            }
             switch (name.length()) {
-                case 2:
-                    if (HttpHeaderNames.TE.contentEqualsIgnoreCase(name)) {
-                        request.hopByHopFields++;
-                    }
-                    break;
                 case 3:
                     if (HttpHeaderNames.VIA.contentEqualsIgnoreCase(name)) {
                         request.viaFields++;
@@ -199,26 +198,9 @@ final class ServerHttpCodec extends CombinedChannelDuplexHandler<ServerHttpCodec
                         request.hostFields++;
                     }
                     break;
-                case 7:
-                    if (HttpHeaderNames.TRAILER.contentEqualsIgnoreCase(name)
-                            || HttpHeaderNames.UPGRADE.contentEqualsIgnoreCase(name)) {
-                        request.hopByHopFields++;
-                    }
-                    break;
-                case 10:
-                    if (HttpHeaderNames.CONNECTION.contentEqualsIgnoreCase(name)
-                            || HttpHeaderNames.KEEP_ALIVE.contentEqualsIgnoreCase(name)) {
-                        request.hopByHopFields++;
-                    }
-                    break;
                 case 15:
                     if (ForwardedHeaders.X_FORWARDED_FOR.contentEqualsIgnoreCase(name)) {
                         request.forwardedForFields++;
-                    }
-                    break;
-                case 16:
-                    if (HopByHop.PROXY_CONNECTION.contentEqualsIgnoreCase(name)) {
-                        request.hopByHopFields++;
                     }
                     break;
                 case 17:

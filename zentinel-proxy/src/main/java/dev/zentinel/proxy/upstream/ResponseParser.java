@@ -425,44 +425,51 @@ final class ResponseParser {
     }
 
     private boolean readChunkDataEnd(ByteBuf buf) {
-        int at = buf.readerIndex();
-        byte b = buf.getByte(at);
-        if (b == '\n') {
-            buf.skipBytes(1);
-        } else if (b == '\r') {
-            if (buf.readableBytes() < 2) {
-                return false;
-            }
-            if (buf.getByte(at + 1) != '\n') {
-                malformed("chunk data not followed by a line end");
-                return false;
-            }
-            buf.skipBytes(2);
-        } else {
+        int length = lineEndAt(buf);
+        if (length == 0) {
+            return false;
+        }
+        if (length < 0) {
             malformed("chunk data not followed by a line end");
             return false;
         }
+        buf.skipBytes(length);
         state = State.CHUNK_SIZE;
         return true;
     }
 
+    /**
+     * The length of the line end (LF or CRLF) at the reader index: 1 or 2; 0 when a CR's LF has
+     * not arrived yet; -1 when the bytes there are not a line end.
+     */
+    private static int lineEndAt(ByteBuf buf) {
+        int at = buf.readerIndex();
+        byte b = buf.getByte(at);
+        if (b == '\n') {
+            return 1;
+        }
+        if (b != '\r') {
+            return -1;
+        }
+        if (buf.readableBytes() < 2) {
+            return 0;
+        }
+        return buf.getByte(at + 1) == '\n' ? 2 : -1;
+    }
+
     private boolean readTrailers(ByteBuf buf) {
         int start = buf.readerIndex();
-        byte first = buf.getByte(start);
-        if (first == '\n' || first == '\r') {
+        if (HttpBytes.isLineEnd(buf.getByte(start))) {
             // No trailer fields: just the final line end.
-            if (first == '\r') {
-                if (buf.readableBytes() < 2) {
-                    return false;
-                }
-                if (buf.getByte(start + 1) != '\n') {
-                    malformed("invalid end of chunked body");
-                    return false;
-                }
-                buf.skipBytes(2);
-            } else {
-                buf.skipBytes(1);
+            int length = lineEndAt(buf);
+            if (length == 0) {
+                return false;
             }
+            if (length < 0) {
+                malformed("invalid end of chunked body");
+                return false;
+            }
+            buf.skipBytes(length);
             end(noTrailers);
             return state != State.STOPPED;
         }

@@ -25,12 +25,8 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.unix.Socket;
 import io.netty.channel.unix.UnixChannel;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
@@ -96,7 +92,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     private boolean lastAccepted;
 
     // The current exchange.
-    private HttpRequest request;
+    private RequestHead request;
     private HttpMethod method;
     private String host;
     private String routeName;
@@ -264,8 +260,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     private void dispatch(Object msg) {
         switch (phase) {
             case IDLE:
-                if (msg instanceof HttpRequest) {
-                    startExchange((HttpRequest) msg);
+                if (msg instanceof RequestHead) {
+                    startExchange((RequestHead) msg);
                 } else {
                     ReferenceCountUtil.release(msg);
                 }
@@ -287,7 +283,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (msg instanceof HttpRequest) {
+        if (msg instanceof RequestHead) {
             if (queuedRequests >= maxPipelined) {
                 // Over the pipelining limit: answer what we accepted, then close; the client
                 // retries the rest (RFC 9112 9.3.2).
@@ -307,7 +303,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     private void processQueue() {
         while (!queue.isEmpty() && (phase == Phase.IDLE || (phase == Phase.EXCHANGE && !requestComplete))) {
             Object msg = queue.poll();
-            if (msg instanceof HttpRequest) {
+            if (msg instanceof RequestHead) {
                 queuedRequests--;
                 lastAccepted = dropFurther && queuedRequests == 0;
             }
@@ -320,20 +316,21 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
 
     // ---------------------------------------------------------------- request
 
-    private void startExchange(HttpRequest req) {
+    private void startExchange(RequestHead req) {
         phase = Phase.EXCHANGE;
         request = req;
         // Set by the read that completed this request (or by the end of the previous exchange for
         // a pipelined one): one clock read less per request.
         startNanos = lastActivityNanos;
         method = req.method();
-        http10 = req.protocolVersion().minorVersion() == 0;
+        http10 = req.minorVersion() == 0;
         headRequest = method == HttpMethod.HEAD;
         host = null;
         routeName = ProxyContext.NO_ROUTE;
         routeMetrics = px.noRouteMetrics();
         upstreamName = null;
-        requestComplete = req instanceof LastHttpContent;
+        // A head without a body is the whole request; a refused one is answered and the connection closed.
+        requestComplete = !req.hasBody() || req.rejection() != 0;
         responseStarted = false;
         responseComplete = false;
         discardBody = false;
@@ -347,36 +344,29 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         closeAfterResponse = lastAccepted || (draining && queuedRequests == 0);
         clientClosing = false;
         lastAccepted = false;
-        if (requestComplete) {
-            // Only the decoder's "invalid message" placeholder arrives as a full request.
-            ((LastHttpContent) req).release();
-        }
 
         int error = RequestValidator.validate(req);
         if (error != RequestValidator.OK) {
             respondLocal(px.errors().get(error), true);
             return;
         }
-        HttpHeaders headers = req.headers();
-        if (!isKeepAlive(req)) {
+        if (!req.keepAlive()) {
             closeAfterResponse = true;
             clientClosing = true;
         }
-        long contentLength = HttpUtil.getContentLength(req, -1L);
-        requestChunked = RequestValidator.isChunked(req);
-        hasBody = contentLength > 0 || requestChunked;
+        long contentLength = req.contentLength;
+        requestChunked = req.chunked();
+        hasBody = req.hasBody();
         if (contentLength > maxBodyBytes) {
             // Known up front: refuse before any upstream is involved; the body is never read.
             respondLocal(px.errors().get(413), true);
             return;
         }
-        String uri = req.uri();
-        host = headers.get(HttpHeaderNames.HOST);
-        if (RequestValidator.isAbsoluteForm(uri)) {
-            uri = toOriginForm(req, uri);
+        if (req.targetFirstByte() != '/' && RequestHead.isAbsoluteForm(req.target())) {
+            req.toOriginForm();
         }
-        int query = uri.indexOf('?');
-        String path = query < 0 ? uri : uri.substring(0, query);
+        host = req.host();
+        String path = req.path();
 
         RouteConfig route = px.router().match(method.name(), host, path, this).orElse(null);
         if (route == null) {
@@ -395,33 +385,14 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         }
     }
 
-    private boolean expectsContinue(HttpRequest req) {
-        return hasBody && !requestComplete && HttpUtil.is100ContinueExpected(req);
-    }
-
-    /** RFC 9112 3.2.2: with an absolute-form target the authority replaces Host. */
-    private String toOriginForm(HttpRequest req, String uri) {
-        int authorityStart = uri.indexOf("//") + 2;
-        int pathStart = uri.indexOf('/', authorityStart);
-        int queryStart = uri.indexOf('?', authorityStart);
-        int end = pathStart < 0 ? (queryStart < 0 ? uri.length() : queryStart) : pathStart;
-        if (queryStart >= 0 && queryStart < end) {
-            end = queryStart;
-        }
-        String authority = uri.substring(authorityStart, end);
-        String rest = uri.substring(end);
-        String originForm = rest.isEmpty() ? "/" : (rest.charAt(0) == '?' ? "/" + rest : rest);
-        if (!authority.isEmpty()) {
-            host = authority;
-            req.headers().set(HttpHeaderNames.HOST, authority);
-        }
-        req.setUri(originForm);
-        return originForm;
+    /** The client waits for 100 Continue before sending its body (RFC 9110 10.1.1; HTTP/1.1 only). */
+    private boolean expectsContinue(RequestHead req) {
+        return hasBody && !requestComplete && req.minorVersion() >= 1 && req.fields().first(RequestFields.EXPECT) >= 0;
     }
 
     @Override
     public String get(String name) {
-        return request.headers().get(name);
+        return request.fields().firstValue(name);
     }
 
     private void onRequestContent(HttpContent content) {
@@ -797,13 +768,6 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         respondLocal(px.errors().get(failure.status()), !requestComplete);
     }
 
-    /** {@link HttpUtil#isKeepAlive} without its value iteration in the common case of no Connection field. */
-    static boolean isKeepAlive(HttpMessage message) {
-        return message.headers().contains(HttpHeaderNames.CONNECTION)
-                ? HttpUtil.isKeepAlive(message)
-                : message.protocolVersion().isKeepAliveDefault();
-    }
-
     private static boolean isIdempotent(HttpMethod m) {
         return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS
                 || m == HttpMethod.PUT || m == HttpMethod.DELETE || m == HttpMethod.TRACE;
@@ -867,7 +831,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         if (px.accessLogEnabled()) {
             long startMillis = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(durationNanos);
             px.accessLog().log(new AccessRecord(startMillis, clientIp, method == null ? "-" : method.name(),
-                    request == null ? "-" : request.uri(), host, status,
+                    request == null ? "-" : request.target(), host, status,
                     bytesIn, bytesOut, durationNanos / 1000, routeName, upstreamName, listener));
         }
     }

@@ -70,6 +70,16 @@ final class HopByHop {
         return false;
     }
 
+    /** True when the name of field {@code field} is one of {@code names} (any letter case). */
+    static boolean contains(List<String> names, RequestFields fields, int field) {
+        for (int i = 0, n = names.size(); i < n; i++) {
+            if (fields.nameEquals(field, names.get(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean isProtected(String name) {
         return HttpHeaderNames.HOST.contentEqualsIgnoreCase(name)
                 || HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name)

@@ -3,88 +3,92 @@ package dev.zentinel.proxy.http;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Writes the head of a request as the origin gets it, in one buffer straight from the client's
- * parsed request: request line as HTTP/1.1, the client's fields minus the hop-by-hop ones (and
- * those its Connection field names), then X-Forwarded-For (earlier hops kept, in order, several
- * field lines joined), X-Forwarded-Proto, X-Forwarded-Host (when the request named a host) and
- * Via. The client's request is not modified and no second header map is built.
+ * Writes the head of a request as the origin gets it, in one buffer straight from the bytes the
+ * client sent: request line as HTTP/1.1, the client's fields minus the hop-by-hop ones (and those
+ * its Connection field names), then X-Forwarded-For (earlier hops kept, in order, several field
+ * lines joined), X-Forwarded-Proto, X-Forwarded-Host (when the request named a host) and Via.
+ * When an absolute-form target supplied the authority, it replaces the client's Host, written
+ * after the client's other fields.
  */
 final class RequestHeadWriter {
 
     private static final byte[] HTTP_1_1 = " HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HOST = "host: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] XFF = "x-forwarded-for: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] XFP = "x-forwarded-proto: http\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] XFH = "x-forwarded-host: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] VIA = "via: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] VIA_TOKEN = ForwardedHeaders.VIA_TOKEN.getBytes(StandardCharsets.US_ASCII);
-    private static final int BYTES_PER_FIELD_GUESS = 48;
+    private static final byte[] LIST_SEPARATOR = {',', ' '};
     private static final int EXTRA_BYTES = 160;
-
-    private enum Kind { OTHER, HOP_BY_HOP, FORWARDED_FOR, FORWARDED_PROTO, FORWARDED_HOST, VIA }
 
     private RequestHeadWriter() {
     }
 
     /** {@code host}: the request's Host (or absolute-form authority), null when it had none. */
-    static ByteBuf write(ByteBufAllocator alloc, HttpRequest request, String clientIp, String host) {
-        HttpHeaders headers = request.headers();
-        String uri = request.uri();
-        ByteBuf out = alloc.buffer(EXTRA_BYTES + uri.length() + BYTES_PER_FIELD_GUESS * headers.size());
+    static ByteBuf write(ByteBufAllocator alloc, RequestHead request, String clientIp, String host) {
+        RequestFields fields = request.fields();
+        byte[] bytes = request.bytes();
+        ByteBuf out = alloc.buffer(EXTRA_BYTES + bytes.length + request.targetLength() + (host == null ? 0 : host.length()));
         ByteBufUtil.writeAscii(out, request.method().asciiName());
         out.writeByte(' ');
-        ByteBufUtil.writeAscii(out, uri);
+        if (request.targetRewritten()) {
+            ByteBufUtil.writeAscii(out, request.target());
+        } else {
+            out.writeBytes(bytes, request.targetStart(), request.targetEnd() - request.targetStart());
+        }
         out.writeBytes(HTTP_1_1);
 
-        boolean strip = !(request instanceof DecodedRequest) || ((DecodedRequest) request).hopByHopFields > 0;
-        List<String> nominated = null;
-        if (strip) {
-            for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
-                nominated = HopByHop.nominated(connection, nominated);
-            }
-        }
-        StringBuilder forwardedFor = null;
-        StringBuilder via = null;
-        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
-            Map.Entry<CharSequence, CharSequence> field = it.next();
-            CharSequence name = field.getKey();
-            if (strip && (HopByHop.isHopByHop(name) || (nominated != null && HopByHop.contains(nominated, name)))) {
-                continue;
-            }
-            switch (kindOf(name)) {
-                case FORWARDED_FOR:
-                    forwardedFor = appendListValue(forwardedFor, field.getValue());
+        List<String> nominated = request.hopByHopFields > 0 ? nominated(fields) : null;
+        boolean replaceHost = request.authority() != null;
+        int forwardedFor = -1;
+        int via = -1;
+        for (int i = 0, n = fields.count(); i < n; i++) {
+            switch (fields.kind(i)) {
+                case RequestFields.CONNECTION:
+                case RequestFields.HOP_BY_HOP:
+                case RequestFields.X_FORWARDED_PROTO:
                     continue;
-                case VIA:
-                    via = appendListValue(via, field.getValue());
+                case RequestFields.X_FORWARDED_FOR:
+                    if (forwardedFor < 0) {
+                        forwardedFor = i;
+                    }
                     continue;
-                case FORWARDED_PROTO:
+                case RequestFields.VIA:
+                    if (via < 0) {
+                        via = i;
+                    }
                     continue;
-                case FORWARDED_HOST:
+                case RequestFields.X_FORWARDED_HOST:
                     if (host != null) {
+                        continue;
+                    }
+                    break;
+                case RequestFields.HOST:
+                    if (replaceHost) {
                         continue;
                     }
                     break;
                 default:
                     break;
             }
-            ByteBufUtil.writeAscii(out, name);
-            out.writeShort(':' << 8 | ' ');
-            ByteBufUtil.writeAscii(out, field.getValue());
+            if (nominated != null && HopByHop.contains(nominated, fields, i)) {
+                continue;
+            }
+            writeLine(out, fields, i);
+        }
+        if (replaceHost) {
+            out.writeBytes(HOST);
+            ByteBufUtil.writeAscii(out, request.authority());
             out.writeShort('\r' << 8 | '\n');
         }
         out.writeBytes(XFF);
-        if (forwardedFor != null) {
-            ByteBufUtil.writeAscii(out, forwardedFor);
-            out.writeShort(',' << 8 | ' ');
+        if (forwardedFor >= 0) {
+            writeJoined(out, fields, forwardedFor, RequestFields.X_FORWARDED_FOR, nominated);
         }
         ByteBufUtil.writeAscii(out, clientIp);
         out.writeShort('\r' << 8 | '\n');
@@ -95,34 +99,40 @@ final class RequestHeadWriter {
             out.writeShort('\r' << 8 | '\n');
         }
         out.writeBytes(VIA);
-        if (via != null) {
-            ByteBufUtil.writeAscii(out, via);
-            out.writeShort(',' << 8 | ' ');
+        if (via >= 0) {
+            writeJoined(out, fields, via, RequestFields.VIA, nominated);
         }
         out.writeBytes(VIA_TOKEN);
         out.writeInt('\r' << 24 | '\n' << 16 | '\r' << 8 | '\n');
         return out;
     }
 
-    private static StringBuilder appendListValue(StringBuilder joined, CharSequence value) {
-        if (joined == null) {
-            return new StringBuilder(value.length() + 32).append(value);
-        }
-        return joined.append(", ").append(value);
+    private static void writeLine(ByteBuf out, RequestFields fields, int i) {
+        byte[] bytes = fields.bytes();
+        out.writeBytes(bytes, fields.nameStart(i), fields.nameEnd(i) - fields.nameStart(i));
+        out.writeShort(':' << 8 | ' ');
+        out.writeBytes(bytes, fields.valueStart(i), fields.valueEnd(i) - fields.valueStart(i));
+        out.writeShort('\r' << 8 | '\n');
     }
 
-    private static Kind kindOf(CharSequence name) {
-        switch (name.length()) {
-            case 3:
-                return HttpHeaderNames.VIA.contentEqualsIgnoreCase(name) ? Kind.VIA : Kind.OTHER;
-            case 15:
-                return ForwardedHeaders.X_FORWARDED_FOR.contentEqualsIgnoreCase(name) ? Kind.FORWARDED_FOR : Kind.OTHER;
-            case 16:
-                return ForwardedHeaders.X_FORWARDED_HOST.contentEqualsIgnoreCase(name) ? Kind.FORWARDED_HOST : Kind.OTHER;
-            case 17:
-                return ForwardedHeaders.X_FORWARDED_PROTO.contentEqualsIgnoreCase(name) ? Kind.FORWARDED_PROTO : Kind.OTHER;
-            default:
-                return Kind.OTHER;
+    /** The values of every field of {@code kind} from {@code first} on, each followed by ", ". */
+    private static void writeJoined(ByteBuf out, RequestFields fields, int first, byte kind, List<String> nominated) {
+        byte[] bytes = fields.bytes();
+        for (int i = first, n = fields.count(); i < n; i++) {
+            if (fields.kind(i) == kind && (nominated == null || !HopByHop.contains(nominated, fields, i))) {
+                out.writeBytes(bytes, fields.valueStart(i), fields.valueEnd(i) - fields.valueStart(i));
+                out.writeBytes(LIST_SEPARATOR);
+            }
         }
+    }
+
+    private static List<String> nominated(RequestFields fields) {
+        List<String> names = null;
+        for (int i = 0, n = fields.count(); i < n; i++) {
+            if (fields.kind(i) == RequestFields.CONNECTION) {
+                names = HopByHop.nominated(fields.value(i), names);
+            }
+        }
+        return names;
     }
 }

@@ -1,22 +1,17 @@
 package dev.zentinel.proxy.http;
 
-import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import java.util.Iterator;
 
 /**
- * Decides whether a decoded request head may be processed, or which error status it gets.
- * The decoder (configured strictly, see {@link ClientPipeline}) already rejects most smuggling
- * shapes: Content-Length together with Transfer-Encoding, differing or duplicate Content-Length,
- * malformed Content-Length, bad chunk sizes, bare LF line endings and invalid header names. This
- * adds what the decoder lets through: transfer codings other than a single "chunked", missing or
- * repeated Host, unknown expectations and request-target forms a reverse proxy does not serve.
+ * Decides whether a parsed request head may be processed, or which error status it gets. The
+ * parser ({@link RequestHeadParser}, {@link HeadBoundary}) already refused the syntax errors and
+ * most smuggling shapes: Content-Length together with Transfer-Encoding, repeated or malformed
+ * Content-Length, bare LF line endings, obs-fold and invalid field names. This adds the rest:
+ * versions other than HTTP/1.0 and 1.1 (505), CONNECT (501), request-target forms a reverse proxy
+ * does not serve, missing or repeated Host, transfer codings other than a single "chunked", and
+ * unknown expectations (417).
  */
 final class RequestValidator {
 
@@ -26,50 +21,37 @@ final class RequestValidator {
     private RequestValidator() {
     }
 
-    static int validate(HttpRequest request) {
-        DecoderResult result = request.decoderResult();
-        if (result.isFailure()) {
-            return statusFor(result.cause());
+    static int validate(RequestHead request) {
+        if (request.rejection() != 0) {
+            return request.rejection();
         }
-        HttpVersion version = request.protocolVersion();
-        if (!"HTTP".equals(version.protocolName())) {
-            return 400;
-        }
-        if (version.majorVersion() != 1 || version.minorVersion() > 1) {
+        if (request.majorVersion() != 1 || request.minorVersion() > 1) {
             return 505;
         }
         if (request.method() == HttpMethod.CONNECT) {
             return 501;
         }
-        String uri = request.uri();
-        if (uri.isEmpty() || !(uri.charAt(0) == '/' || isAbsoluteForm(uri)
-                || (uri.equals("*") && request.method() == HttpMethod.OPTIONS))) {
+        if (request.targetFirstByte() != '/') {
+            String uri = request.target();
+            if (!(RequestHead.isAbsoluteForm(uri) || (uri.equals("*") && request.method() == HttpMethod.OPTIONS))) {
+                return 400;
+            }
+        }
+        if (!validHost(request)) {
             return 400;
         }
-        HttpHeaders headers = request.headers();
-        int hostFields;
-        int transferEncodingFields;
-        if (request instanceof DecodedRequest) {
-            hostFields = ((DecodedRequest) request).hostFields;
-            transferEncodingFields = ((DecodedRequest) request).transferEncodingFields;
-        } else {
-            hostFields = count(headers, HttpHeaderNames.HOST);
-            transferEncodingFields = count(headers, HttpHeaderNames.TRANSFER_ENCODING);
-        }
-        if (!validHost(headers, version, hostFields)) {
+        if (!validTransferEncoding(request)) {
             return 400;
         }
-        if (!validTransferEncoding(headers, transferEncodingFields)) {
-            return 400;
-        }
-        String expect = headers.get(HttpHeaderNames.EXPECT);
-        if (expect != null && !"100-continue".equalsIgnoreCase(expect.trim())) {
+        RequestFields fields = request.fields();
+        int expect = fields.first(RequestFields.EXPECT);
+        if (expect >= 0 && !RequestSyntax.equalsIgnoreCase(fields.bytes(), fields.valueStart(expect), fields.valueEnd(expect), "100-continue")) {
             return 417;
         }
         return OK;
     }
 
-    /** The status for a decoder failure: line too long 414, headers too big 431, anything else 400. */
+    /** The status for a body the decoder could not de-frame: line too long 414, trailers too big 431, anything else 400. */
     static int statusFor(Throwable cause) {
         if (cause instanceof TooLongHttpLineException) {
             return 414;
@@ -80,43 +62,33 @@ final class RequestValidator {
         return 400;
     }
 
-    static boolean isAbsoluteForm(String uri) {
-        return uri.regionMatches(true, 0, "http://", 0, 7) || uri.regionMatches(true, 0, "https://", 0, 8);
-    }
-
     /** RFC 9112 3.2: an HTTP/1.1 request has exactly one Host; HTTP/1.0 at most one. */
-    private static boolean validHost(HttpHeaders headers, HttpVersion version, int fields) {
-        if (fields == 0) {
-            return version.minorVersion() == 0;
+    private static boolean validHost(RequestHead request) {
+        if (request.hostFields == 0) {
+            return request.minorVersion() == 0;
         }
-        if (fields > 1) {
+        if (request.hostFields > 1) {
             return false;
         }
-        String host = headers.get(HttpHeaderNames.HOST);
-        return host != null && host.indexOf(' ') < 0 && host.indexOf('/') < 0;
+        RequestFields fields = request.fields();
+        int host = fields.first(RequestFields.HOST);
+        byte[] bytes = fields.bytes();
+        for (int i = fields.valueStart(host), end = fields.valueEnd(host); i < end; i++) {
+            if (bytes[i] == ' ' || bytes[i] == '/') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Only a single "chunked" is accepted: anything else could be framed differently by the origin. */
-    private static boolean validTransferEncoding(HttpHeaders headers, int fields) {
-        if (fields == 0) {
+    private static boolean validTransferEncoding(RequestHead request) {
+        if (request.transferEncodingFields == 0) {
             return true;
         }
-        String coding = headers.get(HttpHeaderNames.TRANSFER_ENCODING);
-        return fields == 1 && coding != null && "chunked".equalsIgnoreCase(coding.trim());
-    }
-
-    /** True for a validated request whose body is chunked. */
-    static boolean isChunked(HttpRequest request) {
-        return request instanceof DecodedRequest
-                ? ((DecodedRequest) request).transferEncodingFields > 0
-                : request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING);
-    }
-
-    private static int count(HttpHeaders headers, CharSequence name) {
-        int n = 0;
-        for (Iterator<String> values = headers.valueStringIterator(name); values.hasNext(); values.next()) {
-            n++;
-        }
-        return n;
+        RequestFields fields = request.fields();
+        int coding = fields.first(RequestFields.TRANSFER_ENCODING);
+        return request.transferEncodingFields == 1
+                && RequestSyntax.equalsIgnoreCase(fields.bytes(), fields.valueStart(coding), fields.valueEnd(coding), "chunked");
     }
 }

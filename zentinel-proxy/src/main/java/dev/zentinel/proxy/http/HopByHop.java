@@ -1,36 +1,18 @@
 package dev.zentinel.proxy.http;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.util.AsciiString;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * RFC 9110 7.6.1: connection-specific header fields are not forwarded: Connection, the fields it
- * names, and the fixed hop-by-hop fields. Transfer-Encoding is left to the writers, which re-frame
- * the body for the next hop.
+ * names, and the fixed hop-by-hop fields (Keep-Alive, Proxy-Connection, TE, Trailer, Upgrade; the
+ * parsers classify those by name). Transfer-Encoding is left to the writers, which re-frame the
+ * body for the next hop.
  */
 final class HopByHop {
 
-    static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
-
     private HopByHop() {
-    }
-
-    /** Connection, Keep-Alive, Proxy-Connection, TE, Trailer, Upgrade (any letter case). */
-    static boolean isHopByHop(CharSequence name) {
-        switch (name.length()) {
-            case 2:
-                return HttpHeaderNames.TE.contentEqualsIgnoreCase(name);
-            case 7:
-                return HttpHeaderNames.TRAILER.contentEqualsIgnoreCase(name) || HttpHeaderNames.UPGRADE.contentEqualsIgnoreCase(name);
-            case 10:
-                return HttpHeaderNames.CONNECTION.contentEqualsIgnoreCase(name) || HttpHeaderNames.KEEP_ALIVE.contentEqualsIgnoreCase(name);
-            case 16:
-                return PROXY_CONNECTION.contentEqualsIgnoreCase(name);
-            default:
-                return false;
-        }
     }
 
     /**
@@ -59,15 +41,6 @@ final class HopByHop {
             start = end + 1;
         }
         return names;
-    }
-
-    static boolean contains(List<String> names, CharSequence name) {
-        for (int i = 0, n = names.size(); i < n; i++) {
-            if (AsciiString.contentEqualsIgnoreCase(names.get(i), name)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** True when the name of field {@code field} is one of {@code names} (any letter case). */

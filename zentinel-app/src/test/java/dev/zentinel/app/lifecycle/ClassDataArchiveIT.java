@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.zentinel.app.testkit.Distribution;
 import dev.zentinel.app.testkit.FreePorts;
 import dev.zentinel.app.testkit.HttpProbe;
+import dev.zentinel.app.testkit.Jdks;
 import dev.zentinel.app.testkit.ZentinelConfig;
 import dev.zentinel.app.testkit.ZentinelProcess;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The launcher's class-data archive (AppCDS) with real processes of the distribution: a run
  * writes it into its private directory at exit, the next start maps it, and nothing about it
  * (a corrupt file, a directory others may write, the opt-out) can keep the proxy from starting.
+ * Archives are used by default from JDK 21 on (before, JDK-8306460 can keep hot methods
+ * interpreted), so these run on a JDK 21+ (the build's, or an installed JDK 25), and one test
+ * checks that a JDK before 21 gets none unless forced.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ClassDataArchiveIT {
@@ -40,25 +45,39 @@ class ClassDataArchiveIT {
 
     private Path archives;
     private int port;
+    /** A JDK on which `auto` uses archives. */
+    private Path archivingJdk;
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws IOException {
         // Where the JVM maps files is read from /proc; the archive itself is not Linux-only.
         assumeTrue(Files.isReadable(Path.of("/proc/self/maps")), "needs /proc/PID/maps");
         archives = temp.resolve("cache/cds");
         port = ports.next();
+        archivingJdk = Jdks.currentFeature() >= 21 ? Jdks.current() : Jdks.jdk25().orElse(null);
+    }
+
+    /** The environment of a start on the archiving JDK with our archive directory, plus {@code more}. */
+    private Map<String, String> archiving(String... more) {
+        assumeTrue(archivingJdk != null, "needs a JDK 21 or later (the build's, ZENTINEL_TEST_JDK25 or /usr/lib/jvm/*-25*)");
+        Map<String, String> env = new HashMap<>(Map.of("ZENTINEL_CDS_DIR", archives.toString(),
+                "ZENTINEL_JAVA_HOME", archivingJdk.toString()));
+        for (int i = 0; i + 1 < more.length; i += 2) {
+            env.put(more[i], more[i + 1]);
+        }
+        return env;
     }
 
     @Test
     void aRunWritesAPrivateArchiveAtExitThatTheNextStartMaps() throws Exception {
-        long firstPid = serveOnceAndStop("first", Map.of("ZENTINEL_CDS_DIR", archives.toString())).pid();
+        long firstPid = serveOnceAndStop("first", archiving()).pid();
 
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(archives))).isEqualTo("rwx------");
         assertThat(files(archives)).extracting(p -> p.getFileName().toString())
                 .as("the archive written at exit, and the mark that this process would write it")
                 .hasSize(2).anyMatch(n -> n.endsWith("." + firstPid + ".tmp")).anyMatch(n -> n.endsWith("." + firstPid + ".pending"));
 
-        try (ZentinelProcess second = run("second", Map.of("ZENTINEL_CDS_DIR", archives.toString())).awaitServing()) {
+        try (ZentinelProcess second = run("second", archiving()).awaitServing()) {
             Path archive = singleArchive();
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(archive))).isEqualTo("rw-------");
             assertThat(mappedFiles(second.pid())).as("the second start maps the archive").contains(archive.toString());
@@ -71,7 +90,7 @@ class ClassDataArchiveIT {
 
     @Test
     void whileOneProcessWillWriteTheArchiveAnotherStartsWithoutWritingOne() throws Exception {
-        Map<String, String> env = Map.of("ZENTINEL_CDS_DIR", archives.toString());
+        Map<String, String> env = archiving();
         try (ZentinelProcess writer = run("writer", env).awaitServing()) {
             assertThat(files(archives)).extracting(p -> p.getFileName().toString())
                     .containsExactly(files(archives).get(0).getFileName().toString())
@@ -93,7 +112,7 @@ class ClassDataArchiveIT {
 
     @Test
     void aCorruptOrTruncatedArchiveIsIgnoredAndTheProxyStarts() throws Exception {
-        Map<String, String> env = Map.of("ZENTINEL_CDS_DIR", archives.toString());
+        Map<String, String> env = archiving();
         serveOnceAndStop("writer", env);
         try (ZentinelProcess promoter = run("promoter", env).awaitServing()) {
             stop(promoter);
@@ -126,7 +145,7 @@ class ClassDataArchiveIT {
         Files.createDirectories(archives);
         Files.setPosixFilePermissions(archives, PosixFilePermissions.fromString("rwxrwxrwx"));
 
-        try (ZentinelProcess zentinel = run("shared", Map.of("ZENTINEL_CDS_DIR", archives.toString())).awaitServing()) {
+        try (ZentinelProcess zentinel = run("shared", archiving()).awaitServing()) {
             assertServes();
             stop(zentinel);
             assertThat(zentinel.stderr()).contains("class-data archive not used: " + archives + " is writable by group or others");
@@ -136,9 +155,32 @@ class ClassDataArchiveIT {
 
     @Test
     void offWritesNothing() throws Exception {
-        serveOnceAndStop("off", Map.of("ZENTINEL_CDS", "off", "ZENTINEL_CDS_DIR", archives.toString()));
+        serveOnceAndStop("off", archiving("ZENTINEL_CDS", "off"));
 
         assertThat(archives).doesNotExist();
+    }
+
+    @Test
+    void aJdkBefore21GetsNoArchiveUnlessForced() throws Exception {
+        assumeTrue(Jdks.currentFeature() < 21, "needs the build to run on a JDK before 21 (it runs on "
+                + Jdks.currentFeature() + ")");
+        Map<String, String> env = Map.of("ZENTINEL_CDS_DIR", archives.toString(), "ZENTINEL_JAVA_HOME", Jdks.current().toString());
+        try (ZentinelProcess zentinel = run("auto", env).awaitServing()) {
+            assertThat(zentinel.process().info().arguments().orElseThrow())
+                    .noneMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit") || a.startsWith("-XX:SharedArchiveFile"));
+            assertServes();
+            stop(zentinel);
+            assertThat(zentinel.stderr()).contains("JDK-8306460");
+        }
+        assertThat(archives).as("auto neither writes nor creates anything on this JDK").doesNotExist();
+
+        Map<String, String> forced = new HashMap<>(env);
+        forced.put("ZENTINEL_CDS", "on");
+        try (ZentinelProcess zentinel = run("forced", forced).awaitServing()) {
+            assertThat(zentinel.process().info().arguments().orElseThrow())
+                    .anyMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit=" + archives));
+            stop(zentinel);
+        }
     }
 
     private record Served(long pid, List<String> mapped) {

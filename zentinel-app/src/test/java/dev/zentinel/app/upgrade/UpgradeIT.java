@@ -11,6 +11,7 @@ import dev.zentinel.app.testkit.ControlStatus;
 import dev.zentinel.app.testkit.Distribution;
 import dev.zentinel.app.testkit.FreePorts;
 import dev.zentinel.app.testkit.HttpProbe;
+import dev.zentinel.app.testkit.Jdks;
 import dev.zentinel.app.testkit.OriginServer;
 import dev.zentinel.app.testkit.ZentinelCli;
 import dev.zentinel.app.testkit.ZentinelConfig;
@@ -582,10 +583,10 @@ class UpgradeIT {
 
     @Test
     void upgradesAcrossJdks() throws Exception {
-        Path jdk25 = otherJdk();
+        Path jdk25 = Jdks.jdk25().orElse(null);
         assumeThat(jdk25).as("a JDK 25 (ZENTINEL_TEST_JDK25 or /usr/lib/jvm/temurin-25-jdk-*) is needed "
                 + "for the JDK 17 -> 25 -> 17 upgrade test").isNotNull();
-        Path jdk17 = Path.of(System.getProperty("java.home"));
+        Path jdk17 = Jdks.current();
         ZentinelProcess first = start(baseConfig());
         try (CountingLoad load = new CountingLoad(http(), CountingLoad.Mode.KEEP_ALIVE, 4, "/app/jdk").start()) {
             awaitMoreTraffic(load, 50);
@@ -608,22 +609,6 @@ class UpgradeIT {
         String text = Files.readString(release);
         String version = text.replaceAll("(?s).*JAVA_VERSION=\"([^\"]+)\".*", "$1");
         return version.split("\\.")[0];
-    }
-
-    private static Path otherJdk() throws IOException {
-        String env = System.getenv("ZENTINEL_TEST_JDK25");
-        if (env != null && Files.isExecutable(Path.of(env, "bin/java"))) {
-            return Path.of(env);
-        }
-        Path jvms = Path.of("/usr/lib/jvm");
-        if (!Files.isDirectory(jvms)) {
-            return null;
-        }
-        try (var dirs = Files.list(jvms)) {
-            return dirs.filter(d -> d.getFileName().toString().matches(".*-25(-|\\.).*|.*-25"))
-                    .filter(d -> Files.isExecutable(d.resolve("bin/java")))
-                    .findFirst().orElse(null);
-        }
     }
 
     @Test

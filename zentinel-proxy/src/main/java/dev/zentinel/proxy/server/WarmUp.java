@@ -7,7 +7,6 @@ import dev.zentinel.proxy.config.RespondConfig;
 import dev.zentinel.proxy.config.RouteConfig;
 import dev.zentinel.proxy.config.RouteMatch;
 import dev.zentinel.proxy.config.UpstreamConfig;
-import dev.zentinel.proxy.http.ClientPipeline;
 import dev.zentinel.proxy.http.ProxyContext;
 import dev.zentinel.proxy.metrics.ProxyMetrics;
 import dev.zentinel.proxy.upstream.Upstreams;
@@ -35,8 +34,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -51,13 +48,16 @@ import java.util.function.LongSupplier;
 
 /**
  * Warms the JIT up on the real request path before a process takes traffic: an in-process
- * origin, an ephemeral loopback listener running the production pipeline (own routes, own
- * throw-away metrics, no access log) and a few keep-alive client connections that send a mix of
+ * origin, an ephemeral loopback listener set up like a configured one (the same
+ * {@link ClientChannelInitializer} and pipeline, with its own routes, gate, connection registry
+ * and throw-away metrics, no access log: real traffic then meets call sites whose types the
+ * warm-up has already seen) and a few keep-alive client connections that send a mix of
  * proxied GET/HEAD/POST requests and respond-route requests, each one closing and reopening its
  * connection now and then so that accepting and setting up connections is compiled too. It runs
  * at least the requested number of requests, then on until the JIT has gone quiet
- * ({@link JitSettling}). Everything it opened is closed when it finishes, fails, or runs out of
- * budget.
+ * ({@link JitSettling}, measured by {@link CompilerCpu}), pausing now and then while the
+ * compilers are busy so that they get the CPU. Everything it opened is closed when it finishes,
+ * fails, or runs out of budget.
  */
 final class WarmUp {
 
@@ -66,13 +66,19 @@ final class WarmUp {
     static final int REQUESTS_PER_CONNECTION = 16;
     /** The warm-up goes on past its minimum while the JIT is busy, up to this many times it. */
     static final int MAX_REQUESTS_FACTOR = 4;
+    static final String LISTENER_NAME = "warmup";
     private static final byte[] ORIGIN_BODY = "warm-up response body\n".repeat(8).getBytes(StandardCharsets.US_ASCII);
     private static final byte[] UPLOAD_BODY = new byte[1024];
 
     private final EventLoopGroup group;
     private final Transport transport;
     private final LimitsConfig limits;
+    private final LongSupplier compilerMillis;
     private final ConcurrentLinkedQueue<Channel> opened = new ConcurrentLinkedQueue<>();
+    /** The proxy side's client connections, as a listener's registry holds them. */
+    private final ConnectionRegistry proxied = new ConnectionRegistry();
+    /** System.nanoTime() before which no client sends (a pause asked for by {@link JitSettling}). */
+    private volatile long resumeAtNanos = System.nanoTime();
     private final AtomicBoolean finished = new AtomicBoolean();
     private final CompletableFuture<WarmUpReport> done = new CompletableFuture<>();
     private final AtomicInteger connections = new AtomicInteger();
@@ -81,14 +87,35 @@ final class WarmUp {
     private volatile Upstreams upstreams;
 
     WarmUp(EventLoopGroup group, Transport transport, LimitsConfig limits) {
+        this(group, transport, limits, CompilerCpu.forThisProcess());
+    }
+
+    /** @param compilerMillis CPU (or compile) time the JIT compilers have used so far, in ms */
+    WarmUp(EventLoopGroup group, Transport transport, LimitsConfig limits, LongSupplier compilerMillis) {
         this.group = group;
         this.transport = transport;
         this.limits = limits;
+        this.compilerMillis = compilerMillis;
     }
 
     CompletableFuture<WarmUpReport> run(int requests, Duration budget) {
+        return run(requests, budget, 0);
+    }
+
+    /**
+     * @param yieldPercent share of its time the warm-up pauses while the JIT compilers are busy
+     *                     (0..{@value JitSettling#MAX_YIELD_PERCENT})
+     */
+    CompletableFuture<WarmUpReport> run(int requests, Duration budget, int yieldPercent) {
+        if (yieldPercent < 0 || yieldPercent > JitSettling.MAX_YIELD_PERCENT) {
+            throw new IllegalArgumentException("yieldPercent must be in 0.." + JitSettling.MAX_YIELD_PERCENT
+                    + ", got " + yieldPercent);
+        }
         if (requests <= 0) {
-            return CompletableFuture.completedFuture(WarmUpReport.skipped());
+            return CompletableFuture.completedFuture(WarmUpReport.skipped("disabled"));
+        }
+        if (budget.isNegative() || budget.isZero()) {
+            return CompletableFuture.completedFuture(WarmUpReport.skipped("no time left"));
         }
         // Cancelling the returned future (a stop during start-up) ends the warm-up and closes what it opened.
         done.whenComplete((report, error) -> {
@@ -96,11 +123,8 @@ final class WarmUp {
                 finish(null, "cancelled");
             }
         });
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        LongSupplier compileMillis = jit != null && jit.isCompilationTimeMonitoringSupported()
-                ? jit::getTotalCompilationTime : () -> 0L;
         settling = new JitSettling(requests, (int) Math.min(Integer.MAX_VALUE, (long) requests * MAX_REQUESTS_FACTOR),
-                compileMillis, System::nanoTime);
+                compilerMillis, System::nanoTime, yieldPercent);
         group.next().schedule(() -> finish(null, "time budget"), Math.max(1, budget.toMillis()), TimeUnit.MILLISECONDS);
         bind(new ServerBootstrap().childOption(ChannelOption.TCP_NODELAY, true).childHandler(new ChannelInitializer<>() {
             @Override
@@ -126,17 +150,14 @@ final class WarmUp {
                 new RouteConfig("warmup-respond", 0, new RouteMatch(null, "/", null, List.of(), Map.of()), null,
                         new RespondConfig(200, "ok\n", Map.of())));
         upstreams = new Upstreams(List.of(upstream), transport.channelClass());
-        ProxyContext context = new ProxyContext(routes, upstreams, limits, new ProxyMetrics(), null);
+        ProxyMetrics metrics = new ProxyMetrics();
+        ProxyContext context = new ProxyContext(routes, upstreams, limits, metrics, null);
         bind(new ServerBootstrap()
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        track(ch);
-                        ClientPipeline.install(ch, context, "warmup");
-                    }
-                })).addListener(f -> {
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ClientChannelInitializer(new ListenerGate(LISTENER_NAME, Integer.MAX_VALUE), context,
+                        metrics, proxied))).addListener(f -> {
                     if (!f.isSuccess()) {
                         finish(f.cause(), null);
                         return;
@@ -176,7 +197,12 @@ final class WarmUp {
 
     /** Channels (listeners, clients, proxied connections) the warm-up has open right now. */
     int openChannels() {
-        return opened.size();
+        return opened.size() + proxied.size();
+    }
+
+    /** The warm-up's proxy-side connections open right now, admitted by its {@link ClientChannelInitializer}. */
+    int proxiedConnections() {
+        return proxied.size();
     }
 
     /** Remembers a channel until it closes, so that finishing closes whatever is still open. */
@@ -189,8 +215,13 @@ final class WarmUp {
     private boolean completedOne() {
         JitSettling s = settling;
         boolean over;
+        long pause;
         synchronized (s) {
             over = s.completed();
+            pause = s.takePause();
+        }
+        if (pause > 0) {
+            resumeAtNanos = System.nanoTime() + pause;
         }
         if (over) {
             finish(null, s.outcome() == JitSettling.Outcome.SETTLED ? "JIT settled" : "request limit");
@@ -203,6 +234,7 @@ final class WarmUp {
             return;
         }
         opened.forEach(Channel::close);
+        proxied.closeAll();
         Upstreams pooled = upstreams;
         if (pooled != null) {
             pooled.closeIdle();
@@ -211,10 +243,12 @@ final class WarmUp {
             done.completeExceptionally(error);
         } else {
             int requests;
+            long paused;
             synchronized (settling) {
                 requests = settling.completedRequests();
+                paused = settling.pausedMillis();
             }
-            done.complete(new WarmUpReport(requests, connections.get(), endedBy));
+            done.complete(new WarmUpReport(requests, connections.get(), endedBy, paused));
         }
     }
 
@@ -229,7 +263,7 @@ final class WarmUp {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            sendNext(ctx);
+            sendWhenDue(ctx);
         }
 
         @Override
@@ -237,7 +271,21 @@ final class WarmUp {
             boolean last = msg instanceof LastHttpContent;
             ReferenceCountUtil.release(msg);
             if (last && !completedOne() && !closeRequested) {
+                sendWhenDue(ctx);
+            }
+        }
+
+        /** Sends now, or once the pause the warm-up is in has ended. */
+        private void sendWhenDue(ChannelHandlerContext ctx) {
+            long wait = resumeAtNanos - System.nanoTime();
+            if (wait <= 0) {
                 sendNext(ctx);
+            } else {
+                ctx.executor().schedule(() -> {
+                    if (!finished.get() && ctx.channel().isActive()) {
+                        sendNext(ctx);
+                    }
+                }, wait, TimeUnit.NANOSECONDS);
             }
         }
 

@@ -5,14 +5,20 @@ package dev.zentinel.proxy.server;
  * the JIT went quiet after the minimum; "request limit" or "time budget": it did not, and the
  * process starts with part of its hot path still being compiled).
  */
-public record WarmUpReport(int requests, int connections, String endedBy) {
+public record WarmUpReport(int requests, int connections, String endedBy, long pausedMillis) {
 
-    static WarmUpReport skipped() {
-        return new WarmUpReport(0, 0, "disabled");
+    public WarmUpReport(int requests, int connections, String endedBy) {
+        this(requests, connections, endedBy, 0);
+    }
+
+    /** Not run: {@code why} says whether it was configured off or had no time left. */
+    static WarmUpReport skipped(String why) {
+        return new WarmUpReport(0, 0, why);
     }
 
     @Override
     public String toString() {
-        return requests + " requests on " + connections + " connections, ended by " + endedBy;
+        return requests + " requests on " + connections + " connections, ended by " + endedBy
+                + (pausedMillis > 0 ? ", " + pausedMillis + " ms of it paused for the JIT compilers" : "");
     }
 }

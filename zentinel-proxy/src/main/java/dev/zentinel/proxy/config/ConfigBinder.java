@@ -36,7 +36,6 @@ final class ConfigBinder {
     /** Niceness is at most 19 on Linux; a larger increment changes nothing. */
     static final int MAX_SUCCESSOR_NICE = 19;
     static final int MAX_PRECONNECT_PER_TARGET = 1024;
-    static final int MAX_WARMUP_YIELD_PERCENT = 90;
     static final Duration MAX_DRAIN_SPREAD = Duration.ofMinutes(10);
 
     private static final Pattern ADDRESS_HOST = Pattern.compile("[A-Za-z0-9._%:-]+");
@@ -52,7 +51,7 @@ final class ConfigBinder {
     private static final Set<String> ACCESS_LOG_KEYS = BinderSupport.keys("enabled", "path", "queue-size");
     private static final Set<String> UPGRADE_KEYS = BinderSupport.keys("readiness-timeout", "drain-timeout",
             "max-draining-generations", "warmup-requests", "warmup-timeout", "drain-idle-quiet",
-            "successor-nice", "drain-spread", "preconnect-per-target", "warmup-yield-percent");
+            "successor-nice", "drain-spread", "preconnect-per-target");
 
     private static final Map<String, LoadBalancing> STRATEGIES = strategies();
 
@@ -271,9 +270,7 @@ final class ConfigBinder {
                 u.intValue("successor-nice", UpgradeConfig.DEFAULT_SUCCESSOR_NICE, 0, MAX_SUCCESSOR_NICE),
                 drainSpread(u),
                 u.intValue("preconnect-per-target", UpgradeConfig.DEFAULT_PRECONNECT_PER_TARGET, 0,
-                        MAX_PRECONNECT_PER_TARGET),
-                u.intValue("warmup-yield-percent", UpgradeConfig.DEFAULT_WARMUP_YIELD_PERCENT, 0,
-                        MAX_WARMUP_YIELD_PERCENT));
+                        MAX_PRECONNECT_PER_TARGET));
     }
 
     private static Duration drainSpread(MappingReader u) {

@@ -15,8 +15,7 @@ public record UpgradeConfig(
         Duration drainIdleQuiet,
         int successorNice,
         Duration drainSpread,
-        int preconnectPerTarget,
-        int warmupYieldPercent) {
+        int preconnectPerTarget) {
 
     public static final Duration DEFAULT_READINESS_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
@@ -50,21 +49,6 @@ public record UpgradeConfig(
      */
     public static final int DEFAULT_PRECONNECT_PER_TARGET = 4;
 
-    /**
-     * While the JIT compilers are busy the warm-up pauses this share (percent, 0..90) of its time,
-     * so that the compilations it triggered finish before READY instead of competing with warm-up
-     * requests that run in not-yet-compiled code (0 = never pauses).
-     */
-    public static final int DEFAULT_WARMUP_YIELD_PERCENT = 50;
-
-    /** The knobs that existed before warmup-yield-percent; it takes its default. */
-    public UpgradeConfig(Duration readinessTimeout, Duration drainTimeout, int maxDrainingGenerations,
-            int warmupRequests, Duration warmupTimeout, Duration drainIdleQuiet, int successorNice,
-            Duration drainSpread, int preconnectPerTarget) {
-        this(readinessTimeout, drainTimeout, maxDrainingGenerations, warmupRequests, warmupTimeout, drainIdleQuiet,
-                successorNice, drainSpread, preconnectPerTarget, DEFAULT_WARMUP_YIELD_PERCENT);
-    }
-
     /** The knobs that existed before drain-spread and preconnect-per-target; those two take their defaults. */
     public UpgradeConfig(Duration readinessTimeout, Duration drainTimeout, int maxDrainingGenerations,
             int warmupRequests, Duration warmupTimeout, Duration drainIdleQuiet, int successorNice) {
@@ -75,6 +59,6 @@ public record UpgradeConfig(
     public static UpgradeConfig defaults() {
         return new UpgradeConfig(DEFAULT_READINESS_TIMEOUT, DEFAULT_DRAIN_TIMEOUT, DEFAULT_MAX_DRAINING_GENERATIONS,
                 DEFAULT_WARMUP_REQUESTS, DEFAULT_WARMUP_TIMEOUT, DEFAULT_DRAIN_IDLE_QUIET, DEFAULT_SUCCESSOR_NICE,
-                DEFAULT_DRAIN_SPREAD, DEFAULT_PRECONNECT_PER_TARGET, DEFAULT_WARMUP_YIELD_PERCENT);
+                DEFAULT_DRAIN_SPREAD, DEFAULT_PRECONNECT_PER_TARGET);
     }
 }

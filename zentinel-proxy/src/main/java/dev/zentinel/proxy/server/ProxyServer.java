@@ -166,15 +166,7 @@ public final class ProxyServer implements AutoCloseable {
      * @param requests the minimum; the warm-up goes on while the JIT is still compiling
      */
     public CompletableFuture<WarmUpReport> warmUp(int requests, Duration budget) {
-        return warmUp(requests, budget, 0);
-    }
-
-    /**
-     * {@link #warmUp(int, Duration)}, pausing {@code yieldPercent} of its time (0..90) while the
-     * JIT compilers are busy, so that they, not more warm-up requests, get the CPU.
-     */
-    public CompletableFuture<WarmUpReport> warmUp(int requests, Duration budget, int yieldPercent) {
-        return new WarmUp(group, transport, config.limits()).run(requests, budget, yieldPercent);
+        return new WarmUp(group, transport, config.limits()).run(requests, budget);
     }
 
     /**

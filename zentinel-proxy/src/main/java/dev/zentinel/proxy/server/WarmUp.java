@@ -34,6 +34,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -55,9 +57,8 @@ import java.util.function.LongSupplier;
  * proxied GET/HEAD/POST requests and respond-route requests, each one closing and reopening its
  * connection now and then so that accepting and setting up connections is compiled too. It runs
  * at least the requested number of requests, then on until the JIT has gone quiet
- * ({@link JitSettling}, measured by {@link CompilerCpu}), pausing now and then while the
- * compilers are busy so that they get the CPU. Everything it opened is closed when it finishes,
- * fails, or runs out of budget.
+ * ({@link JitSettling}). Everything it opened is closed when it finishes, fails, or runs out of
+ * budget.
  */
 final class WarmUp {
 
@@ -73,12 +74,9 @@ final class WarmUp {
     private final EventLoopGroup group;
     private final Transport transport;
     private final LimitsConfig limits;
-    private final LongSupplier compilerMillis;
     private final ConcurrentLinkedQueue<Channel> opened = new ConcurrentLinkedQueue<>();
     /** The proxy side's client connections, as a listener's registry holds them. */
     private final ConnectionRegistry proxied = new ConnectionRegistry();
-    /** System.nanoTime() before which no client sends (a pause asked for by {@link JitSettling}). */
-    private volatile long resumeAtNanos = System.nanoTime();
     private final AtomicBoolean finished = new AtomicBoolean();
     private final CompletableFuture<WarmUpReport> done = new CompletableFuture<>();
     private final AtomicInteger connections = new AtomicInteger();
@@ -87,30 +85,12 @@ final class WarmUp {
     private volatile Upstreams upstreams;
 
     WarmUp(EventLoopGroup group, Transport transport, LimitsConfig limits) {
-        this(group, transport, limits, CompilerCpu.forThisProcess());
-    }
-
-    /** @param compilerMillis CPU (or compile) time the JIT compilers have used so far, in ms */
-    WarmUp(EventLoopGroup group, Transport transport, LimitsConfig limits, LongSupplier compilerMillis) {
         this.group = group;
         this.transport = transport;
         this.limits = limits;
-        this.compilerMillis = compilerMillis;
     }
 
     CompletableFuture<WarmUpReport> run(int requests, Duration budget) {
-        return run(requests, budget, 0);
-    }
-
-    /**
-     * @param yieldPercent share of its time the warm-up pauses while the JIT compilers are busy
-     *                     (0..{@value JitSettling#MAX_YIELD_PERCENT})
-     */
-    CompletableFuture<WarmUpReport> run(int requests, Duration budget, int yieldPercent) {
-        if (yieldPercent < 0 || yieldPercent > JitSettling.MAX_YIELD_PERCENT) {
-            throw new IllegalArgumentException("yieldPercent must be in 0.." + JitSettling.MAX_YIELD_PERCENT
-                    + ", got " + yieldPercent);
-        }
         if (requests <= 0) {
             return CompletableFuture.completedFuture(WarmUpReport.skipped("disabled"));
         }
@@ -123,8 +103,11 @@ final class WarmUp {
                 finish(null, "cancelled");
             }
         });
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        LongSupplier compileMillis = jit != null && jit.isCompilationTimeMonitoringSupported()
+                ? jit::getTotalCompilationTime : () -> 0L;
         settling = new JitSettling(requests, (int) Math.min(Integer.MAX_VALUE, (long) requests * MAX_REQUESTS_FACTOR),
-                compilerMillis, System::nanoTime, yieldPercent);
+                compileMillis, System::nanoTime);
         group.next().schedule(() -> finish(null, "time budget"), Math.max(1, budget.toMillis()), TimeUnit.MILLISECONDS);
         bind(new ServerBootstrap().childOption(ChannelOption.TCP_NODELAY, true).childHandler(new ChannelInitializer<>() {
             @Override
@@ -215,13 +198,8 @@ final class WarmUp {
     private boolean completedOne() {
         JitSettling s = settling;
         boolean over;
-        long pause;
         synchronized (s) {
             over = s.completed();
-            pause = s.takePause();
-        }
-        if (pause > 0) {
-            resumeAtNanos = System.nanoTime() + pause;
         }
         if (over) {
             finish(null, s.outcome() == JitSettling.Outcome.SETTLED ? "JIT settled" : "request limit");
@@ -243,12 +221,10 @@ final class WarmUp {
             done.completeExceptionally(error);
         } else {
             int requests;
-            long paused;
             synchronized (settling) {
                 requests = settling.completedRequests();
-                paused = settling.pausedMillis();
             }
-            done.complete(new WarmUpReport(requests, connections.get(), endedBy, paused));
+            done.complete(new WarmUpReport(requests, connections.get(), endedBy));
         }
     }
 
@@ -263,7 +239,7 @@ final class WarmUp {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            sendWhenDue(ctx);
+            sendNext(ctx);
         }
 
         @Override
@@ -271,21 +247,7 @@ final class WarmUp {
             boolean last = msg instanceof LastHttpContent;
             ReferenceCountUtil.release(msg);
             if (last && !completedOne() && !closeRequested) {
-                sendWhenDue(ctx);
-            }
-        }
-
-        /** Sends now, or once the pause the warm-up is in has ended. */
-        private void sendWhenDue(ChannelHandlerContext ctx) {
-            long wait = resumeAtNanos - System.nanoTime();
-            if (wait <= 0) {
                 sendNext(ctx);
-            } else {
-                ctx.executor().schedule(() -> {
-                    if (!finished.get() && ctx.channel().isActive()) {
-                        sendNext(ctx);
-                    }
-                }, wait, TimeUnit.NANOSECONDS);
             }
         }
 
@@ -324,12 +286,43 @@ final class WarmUp {
                     request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/health");
             }
             request.headers().set(HttpHeaderNames.HOST, "warmup.local");
+            addClientHeaders(request, sent);
             if (sent % REQUESTS_PER_CONNECTION == 0) {
                 closeRequested = true;
                 request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             }
             ctx.writeAndFlush(request);
         }
+    }
+
+    /**
+     * Fields real clients send, spelled as they do (mixed case, digits, punctuation): header
+     * parsing branches on the bytes of names and values, and a warm-up that sent only Netty's
+     * lower-case names left branches that real traffic takes untaken, so the first real request
+     * made the compiled parsers trap and recompile (measured: docs/benchmark.md).
+     */
+    private static void addClientHeaders(FullHttpRequest request, int sent) {
+        request.headers()
+                .set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) zentinel-warmup/1.0")
+                .set("Accept", sent % 2 == 0 ? "*/*" : "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8")
+                .set("Accept-Encoding", "gzip, deflate, br")
+                .set("Accept-Language", "en-US,en;q=0.5")
+                .set("X-Request-ID", "wu-" + sent + "-7f3a9c")
+                .set("Cookie", "session=ab12CD34; theme=dark");
+        if (sent % 3 == 0) {
+            request.headers().set("X-Forwarded-For", "192.0.2." + (sent & 127));
+        }
+    }
+
+    /** Response fields real origins send, in their usual spelling (see {@link #addClientHeaders}). */
+    private static void addOriginHeaders(DefaultFullHttpResponse response) {
+        response.headers()
+                .set("Content-Type", "text/plain; charset=utf-8")
+                .set("Date", "Fri, 27 Nov 2026 01:00:00 GMT")
+                .set("Cache-Control", "no-cache, max-age=0")
+                .set("Server", "warmup-origin/1.0")
+                .set("X-Content-Type-Options", "nosniff")
+                .set("ETag", "\"5f2b-1a\"");
     }
 
     /** The in-process origin: a fixed keep-alive response to every request. */
@@ -343,6 +336,7 @@ final class WarmUp {
                 ByteBuf body = Unpooled.wrappedBuffer(ORIGIN_BODY);
                 DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
                 HttpUtil.setContentLength(response, ORIGIN_BODY.length);
+                addOriginHeaders(response);
                 ctx.writeAndFlush(response);
             }
         }

@@ -5,11 +5,7 @@ package dev.zentinel.proxy.server;
  * the JIT went quiet after the minimum; "request limit" or "time budget": it did not, and the
  * process starts with part of its hot path still being compiled).
  */
-public record WarmUpReport(int requests, int connections, String endedBy, long pausedMillis) {
-
-    public WarmUpReport(int requests, int connections, String endedBy) {
-        this(requests, connections, endedBy, 0);
-    }
+public record WarmUpReport(int requests, int connections, String endedBy) {
 
     /** Not run: {@code why} says whether it was configured off or had no time left. */
     static WarmUpReport skipped(String why) {
@@ -18,7 +14,6 @@ public record WarmUpReport(int requests, int connections, String endedBy, long p
 
     @Override
     public String toString() {
-        return requests + " requests on " + connections + " connections, ended by " + endedBy
-                + (pausedMillis > 0 ? ", " + pausedMillis + " ms of it paused for the JIT compilers" : "");
+        return requests + " requests on " + connections + " connections, ended by " + endedBy;
     }
 }

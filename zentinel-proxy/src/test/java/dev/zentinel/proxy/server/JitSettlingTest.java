@@ -1,7 +1,6 @@
 package dev.zentinel.proxy.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -82,63 +81,5 @@ class JitSettlingTest {
         assertThat(requests).isEqualTo(2000);
         assertThat(s.outcome()).isEqualTo(JitSettling.Outcome.REQUEST_LIMIT);
         assertThat(s.completed()).as("stays over").isTrue();
-    }
-
-    /** Runs one window of requests during which the clock moves {@code sendingMillis} and the compilers use {@code compiling}. */
-    private void busyWindow(JitSettling s, long sendingMillis, long compiling) {
-        nanos += sendingMillis * 1_000_000;
-        compileMillis += compiling;
-        for (int i = 0; i < JitSettling.WINDOW_REQUESTS; i++) {
-            s.completed();
-        }
-    }
-
-    @Test
-    void asksForAPauseAfterABusyWindowInProportionToTheYield() {
-        JitSettling s = new JitSettling(100_000, 400_000, () -> compileMillis, () -> nanos, 50);
-        assertThat(s.takePause()).as("nothing measured yet").isZero();
-        busyWindow(s, 200, 100);
-        assertThat(s.takePause()).as("50 %: as long as the window sent").isEqualTo(200_000_000L);
-        assertThat(s.takePause()).as("asked once per window").isZero();
-
-        JitSettling quarter = new JitSettling(100_000, 400_000, () -> compileMillis, () -> nanos, 25);
-        busyWindow(quarter, 300, 150);
-        assertThat(quarter.takePause()).as("25 %: a third of the sending time").isEqualTo(100_000_000L);
-    }
-
-    @Test
-    void thePauseTakenIsNotCountedAsSendingTime() {
-        JitSettling s = new JitSettling(100_000, 400_000, () -> compileMillis, () -> nanos, 50);
-        busyWindow(s, 200, 100);
-        long pause = s.takePause();
-        nanos += pause; // the warm-up waits
-        busyWindow(s, 100, 150);
-        assertThat(s.takePause()).as("the window lasted 300 ms, of which 100 ms sending").isEqualTo(100_000_000L);
-        assertThat(s.pausedMillis()).isEqualTo(300);
-    }
-
-    @Test
-    void noPauseAfterAQuietWindowOrWithoutYield() {
-        JitSettling s = new JitSettling(100_000, 400_000, () -> compileMillis, () -> nanos, 50);
-        busyWindow(s, 200, 1);
-        assertThat(s.takePause()).as("the compilers were idle").isZero();
-
-        JitSettling never = new JitSettling(100_000, 400_000, () -> compileMillis, () -> nanos, 0);
-        busyWindow(never, 200, 200);
-        assertThat(never.takePause()).isZero();
-        assertThat(never.pausedMillis()).isZero();
-    }
-
-    @Test
-    void aPauseIsBounded() {
-        JitSettling s = new JitSettling(100_000, 400_000, () -> compileMillis, () -> nanos, 90);
-        busyWindow(s, 10_000, 10_000);
-        assertThat(s.takePause()).isEqualTo(JitSettling.MAX_PAUSE_NANOS);
-    }
-
-    @Test
-    void rejectsAYieldOutsideItsRange() {
-        assertThatThrownBy(() -> new JitSettling(1, 2, () -> 0, () -> 0, 91)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new JitSettling(1, 2, () -> 0, () -> 0, -1)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -87,26 +86,6 @@ class WarmUpTest {
         running.cancel(false);
         await().atMost(Duration.ofSeconds(30)).until(() -> warmUp.openChannels() == 0);
         assertThat(warmUp.proxiedConnections()).isZero();
-    }
-
-    @Test
-    void pausesWhileTheCompilersAreBusyAndStillCompletes() throws Exception {
-        // Compilers that seem busy all the time: every window asks for a pause, and it never settles.
-        LongSupplier alwaysCompiling = () -> System.nanoTime() / 1_000_000;
-        WarmUp paced = new WarmUp(proxy.server().eventLoopGroup(), Transport.detect(),
-                TestConfigs.builder().listener("http").build().limits(), alwaysCompiling);
-        WarmUpReport report = paced.run(2 * JitSettling.WINDOW_REQUESTS, Duration.ofSeconds(120), 50)
-                .get(150, TimeUnit.SECONDS);
-        assertThat(report.endedBy()).isEqualTo("request limit");
-        assertThat(report.requests()).isEqualTo(2 * JitSettling.WINDOW_REQUESTS * WarmUp.MAX_REQUESTS_FACTOR);
-        assertThat(report.pausedMillis()).as("paused after busy windows").isPositive();
-
-        WarmUp unpaced = new WarmUp(proxy.server().eventLoopGroup(), Transport.detect(),
-                TestConfigs.builder().listener("http").build().limits(), alwaysCompiling);
-        WarmUpReport noYield = unpaced.run(2 * JitSettling.WINDOW_REQUESTS, Duration.ofSeconds(120), 0)
-                .get(150, TimeUnit.SECONDS);
-        assertThat(noYield.pausedMillis()).isZero();
-        assertThat(noYield.requests()).isEqualTo(report.requests());
     }
 
     @Test

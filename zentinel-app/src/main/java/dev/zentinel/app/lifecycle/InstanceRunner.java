@@ -191,7 +191,7 @@ public final class InstanceRunner {
             launch.predecessor().ifPresent(p -> ledger.restore(p.drainReports()));
             drainReports = ledger;
             status.attach(proxy, ledger);
-            openListeners(proxy);
+            openListeners(proxy, layout, sockets, controlGroup);
             if (launch.predecessor().isPresent()) {
                 takeOverFrom(launch.predecessor().get(), startupClock);
             }
@@ -221,10 +221,21 @@ public final class InstanceRunner {
                 sockets, controlGroup, protocol);
     }
 
-    /** Warms up (in the background, when so started), comes to the foreground, then accepts. */
-    private void openListeners(ProxyInstance proxy) throws StartupException {
-        // A stop asked meanwhile (SIGTERM, e.g. from a predecessor giving up) ends the warm-up at once.
-        step("warming up", () -> proxy.warmUp(settings.startStepTimeout(), readyBy(System.getenv()), stopRequested));
+    /**
+     * Warms up (in the background, when so started) the proxy and, alongside, the control plane;
+     * comes to the foreground, then accepts.
+     */
+    private void openListeners(ProxyInstance proxy, RuntimeLayout layout, DomainSockets sockets,
+            EventLoopGroup controlGroup) throws StartupException {
+        Optional<ControlPlaneWarmUp> controlPlane = ControlPlaneWarmUp.start(layout.warmUpControlSocket(self.pid()),
+                commands().get(ControlPlaneWarmUp.COMMAND), self.uid(), sockets, controlGroup, protocol);
+        try {
+            // A stop asked meanwhile (SIGTERM, e.g. from a predecessor giving up) ends the warm-up at once.
+            step("warming up", () -> proxy.warmUp(settings.startStepTimeout(), readyBy(System.getenv()),
+                    stopRequested));
+        } finally {
+            controlPlane.ifPresent(ControlPlaneWarmUp::close);
+        }
         background.ifPresent(b -> b.foreground("warmed up", false));
         if (background.isEmpty()) {
             compilersBehindServing();

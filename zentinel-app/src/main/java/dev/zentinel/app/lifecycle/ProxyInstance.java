@@ -95,8 +95,7 @@ public final class ProxyInstance implements AutoCloseable {
             }
         }
         // The warm-up bounds itself by its budget; the extra wait only covers a warm-up that misbehaves.
-        int requests = warmUpBudget.isZero() ? 0 : config.upgrade().warmupRequests();
-        CompletableFuture<WarmUpReport> warming = server.warmUp(requests, warmUpBudget);
+        CompletableFuture<WarmUpReport> warming = server.warmUp(config.upgrade().warmupRequests(), warmUpBudget);
         CompletableFuture.anyOf(warming, abort).get(warmUpBudget.plus(timeout).toMillis(), TimeUnit.MILLISECONDS);
         if (!warming.isDone()) {
             warming.cancel(false);

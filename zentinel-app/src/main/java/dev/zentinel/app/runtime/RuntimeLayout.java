@@ -45,6 +45,11 @@ public record RuntimeLayout(Path directory) {
         return directory.resolve(HANDOFF_SOCKET);
     }
 
+    /** A process's private control socket while it warms up (see ControlPlaneWarmUp); gone once it serves. */
+    public Path warmUpControlSocket(long pid) {
+        return directory.resolve("warmup." + pid + ".sock");
+    }
+
     public Path startupLock() {
         return directory.resolve(STARTUP_LOCK);
     }

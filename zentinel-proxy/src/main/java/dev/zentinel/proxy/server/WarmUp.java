@@ -7,7 +7,6 @@ import dev.zentinel.proxy.config.RespondConfig;
 import dev.zentinel.proxy.config.RouteConfig;
 import dev.zentinel.proxy.config.RouteMatch;
 import dev.zentinel.proxy.config.UpstreamConfig;
-import dev.zentinel.proxy.http.ClientPipeline;
 import dev.zentinel.proxy.http.ProxyContext;
 import dev.zentinel.proxy.metrics.ProxyMetrics;
 import dev.zentinel.proxy.upstream.Upstreams;
@@ -51,8 +50,10 @@ import java.util.function.LongSupplier;
 
 /**
  * Warms the JIT up on the real request path before a process takes traffic: an in-process
- * origin, an ephemeral loopback listener running the production pipeline (own routes, own
- * throw-away metrics, no access log) and a few keep-alive client connections that send a mix of
+ * origin, an ephemeral loopback listener set up like a configured one (the same
+ * {@link ClientChannelInitializer} and pipeline, with its own routes, gate, connection registry
+ * and throw-away metrics, no access log: real traffic then meets call sites whose types the
+ * warm-up has already seen) and a few keep-alive client connections that send a mix of
  * proxied GET/HEAD/POST requests and respond-route requests, each one closing and reopening its
  * connection now and then so that accepting and setting up connections is compiled too. It runs
  * at least the requested number of requests, then on until the JIT has gone quiet
@@ -66,6 +67,7 @@ final class WarmUp {
     static final int REQUESTS_PER_CONNECTION = 16;
     /** The warm-up goes on past its minimum while the JIT is busy, up to this many times it. */
     static final int MAX_REQUESTS_FACTOR = 4;
+    static final String LISTENER_NAME = "warmup";
     private static final byte[] ORIGIN_BODY = "warm-up response body\n".repeat(8).getBytes(StandardCharsets.US_ASCII);
     private static final byte[] UPLOAD_BODY = new byte[1024];
 
@@ -73,6 +75,8 @@ final class WarmUp {
     private final Transport transport;
     private final LimitsConfig limits;
     private final ConcurrentLinkedQueue<Channel> opened = new ConcurrentLinkedQueue<>();
+    /** The proxy side's client connections, as a listener's registry holds them. */
+    private final ConnectionRegistry proxied = new ConnectionRegistry();
     private final AtomicBoolean finished = new AtomicBoolean();
     private final CompletableFuture<WarmUpReport> done = new CompletableFuture<>();
     private final AtomicInteger connections = new AtomicInteger();
@@ -88,7 +92,10 @@ final class WarmUp {
 
     CompletableFuture<WarmUpReport> run(int requests, Duration budget) {
         if (requests <= 0) {
-            return CompletableFuture.completedFuture(WarmUpReport.skipped());
+            return CompletableFuture.completedFuture(WarmUpReport.skipped("disabled"));
+        }
+        if (budget.isNegative() || budget.isZero()) {
+            return CompletableFuture.completedFuture(WarmUpReport.skipped("no time left"));
         }
         // Cancelling the returned future (a stop during start-up) ends the warm-up and closes what it opened.
         done.whenComplete((report, error) -> {
@@ -126,17 +133,14 @@ final class WarmUp {
                 new RouteConfig("warmup-respond", 0, new RouteMatch(null, "/", null, List.of(), Map.of()), null,
                         new RespondConfig(200, "ok\n", Map.of())));
         upstreams = new Upstreams(List.of(upstream), transport.channelClass());
-        ProxyContext context = new ProxyContext(routes, upstreams, limits, new ProxyMetrics(), null);
+        ProxyMetrics metrics = new ProxyMetrics();
+        ProxyContext context = new ProxyContext(routes, upstreams, limits, metrics, null);
         bind(new ServerBootstrap()
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        track(ch);
-                        ClientPipeline.install(ch, context, "warmup");
-                    }
-                })).addListener(f -> {
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ClientChannelInitializer(new ListenerGate(LISTENER_NAME, Integer.MAX_VALUE), context,
+                        metrics, proxied))).addListener(f -> {
                     if (!f.isSuccess()) {
                         finish(f.cause(), null);
                         return;
@@ -176,7 +180,12 @@ final class WarmUp {
 
     /** Channels (listeners, clients, proxied connections) the warm-up has open right now. */
     int openChannels() {
-        return opened.size();
+        return opened.size() + proxied.size();
+    }
+
+    /** The warm-up's proxy-side connections open right now, admitted by its {@link ClientChannelInitializer}. */
+    int proxiedConnections() {
+        return proxied.size();
     }
 
     /** Remembers a channel until it closes, so that finishing closes whatever is still open. */
@@ -203,6 +212,7 @@ final class WarmUp {
             return;
         }
         opened.forEach(Channel::close);
+        proxied.closeAll();
         Upstreams pooled = upstreams;
         if (pooled != null) {
             pooled.closeIdle();
@@ -276,12 +286,43 @@ final class WarmUp {
                     request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/health");
             }
             request.headers().set(HttpHeaderNames.HOST, "warmup.local");
+            addClientHeaders(request, sent);
             if (sent % REQUESTS_PER_CONNECTION == 0) {
                 closeRequested = true;
                 request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             }
             ctx.writeAndFlush(request);
         }
+    }
+
+    /**
+     * Fields real clients send, spelled as they do (mixed case, digits, punctuation): header
+     * parsing branches on the bytes of names and values, and a warm-up that sent only Netty's
+     * lower-case names left branches that real traffic takes untaken, so the first real request
+     * made the compiled parsers trap and recompile (measured: docs/benchmark.md).
+     */
+    private static void addClientHeaders(FullHttpRequest request, int sent) {
+        request.headers()
+                .set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) zentinel-warmup/1.0")
+                .set("Accept", sent % 2 == 0 ? "*/*" : "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8")
+                .set("Accept-Encoding", "gzip, deflate, br")
+                .set("Accept-Language", "en-US,en;q=0.5")
+                .set("X-Request-ID", "wu-" + sent + "-7f3a9c")
+                .set("Cookie", "session=ab12CD34; theme=dark");
+        if (sent % 3 == 0) {
+            request.headers().set("X-Forwarded-For", "192.0.2." + (sent & 127));
+        }
+    }
+
+    /** Response fields real origins send, in their usual spelling (see {@link #addClientHeaders}). */
+    private static void addOriginHeaders(DefaultFullHttpResponse response) {
+        response.headers()
+                .set("Content-Type", "text/plain; charset=utf-8")
+                .set("Date", "Fri, 27 Nov 2026 01:00:00 GMT")
+                .set("Cache-Control", "no-cache, max-age=0")
+                .set("Server", "warmup-origin/1.0")
+                .set("X-Content-Type-Options", "nosniff")
+                .set("ETag", "\"5f2b-1a\"");
     }
 
     /** The in-process origin: a fixed keep-alive response to every request. */
@@ -295,6 +336,7 @@ final class WarmUp {
                 ByteBuf body = Unpooled.wrappedBuffer(ORIGIN_BODY);
                 DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
                 HttpUtil.setContentLength(response, ORIGIN_BODY.length);
+                addOriginHeaders(response);
                 ctx.writeAndFlush(response);
             }
         }

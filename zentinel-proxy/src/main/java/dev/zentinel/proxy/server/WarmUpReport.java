@@ -7,8 +7,9 @@ package dev.zentinel.proxy.server;
  */
 public record WarmUpReport(int requests, int connections, String endedBy) {
 
-    static WarmUpReport skipped() {
-        return new WarmUpReport(0, 0, "disabled");
+    /** Not run: {@code why} says whether it was configured off or had no time left. */
+    static WarmUpReport skipped(String why) {
+        return new WarmUpReport(0, 0, why);
     }
 
     @Override

@@ -74,4 +74,25 @@ class WarmUpTest {
             assertThat(client.get("/").text()).isEqualTo("ok");
         }
     }
+
+    @Test
+    void goesThroughTheListenersInitializerWithItsOwnRegistry() throws Exception {
+        WarmUp warmUp = new WarmUp(proxy.server().eventLoopGroup(), Transport.detect(),
+                TestConfigs.builder().listener("http").build().limits());
+        CompletableFuture<WarmUpReport> running = warmUp.run(100_000_000, Duration.ofMinutes(5));
+        // Only ClientChannelInitializer puts proxy-side connections in a registry.
+        await().atMost(Duration.ofSeconds(30)).until(() -> warmUp.proxiedConnections() > 0);
+        assertThat(proxy.server().activeConnections()).as("the server's own registry stays untouched").isZero();
+        running.cancel(false);
+        await().atMost(Duration.ofSeconds(30)).until(() -> warmUp.openChannels() == 0);
+        assertThat(warmUp.proxiedConnections()).isZero();
+    }
+
+    @Test
+    void noBudgetLeftIsReportedAsSuch() throws Exception {
+        assertThat(proxy.server().warmUp(1000, Duration.ZERO).get(5, TimeUnit.SECONDS).endedBy())
+                .isEqualTo("no time left");
+        assertThat(proxy.server().warmUp(0, Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS).endedBy())
+                .isEqualTo("disabled");
+    }
 }

@@ -1,5 +1,6 @@
 package dev.zentinel.proxy.http;
 
+import dev.zentinel.proxy.wire.HttpSyntax;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -110,7 +111,7 @@ final class ChunkedBodyReader {
         long size = 0;
         int i = start;
         while (i < lineEnd) {
-            int digit = hexValue(buf.getByte(i));
+            int digit = HttpSyntax.hexValue(buf.getByte(i));
             if (digit < 0) {
                 break;
             }
@@ -123,7 +124,7 @@ final class ChunkedBodyReader {
         if (i == start) {
             return fail(400, "invalid chunk size");
         }
-        while (i < lineEnd && RequestSyntax.isWhitespace(buf.getByte(i))) {
+        while (i < lineEnd && HttpSyntax.isWhitespace(buf.getByte(i))) {
             i++;
         }
         if (i < lineEnd) {
@@ -131,7 +132,7 @@ final class ChunkedBodyReader {
                 return fail(400, "invalid chunk size");
             }
             for (int k = i; k < lineEnd; k++) {
-                if (!RequestSyntax.isFieldValue(buf.getByte(k))) {
+                if (!HttpSyntax.isFieldValue(buf.getByte(k))) {
                     return fail(400, "control character in a chunk extension");
                 }
             }
@@ -188,18 +189,5 @@ final class ChunkedBodyReader {
     private boolean fail(int status, String why) {
         sink.bodyFailed(status, why);
         return false;
-    }
-
-    private static int hexValue(byte b) {
-        if (b >= '0' && b <= '9') {
-            return b - '0';
-        }
-        if (b >= 'a' && b <= 'f') {
-            return b - 'a' + 10;
-        }
-        if (b >= 'A' && b <= 'F') {
-            return b - 'A' + 10;
-        }
-        return -1;
     }
 }

@@ -1,7 +1,7 @@
 package dev.zentinel.proxy.http;
 
+import dev.zentinel.proxy.wire.Cumulation;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -34,6 +34,8 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter implements Chunk
     private final ServerHttpCodec.InboundListener listener;
     private final ArrayDeque<HttpMethod> methods;
     private final int maxPieceBytes;
+    /** The most bytes an incomplete head (or chunk-size line, or trailer section) can hold. */
+    private final int maxKeptBytes;
     private final HeadBoundary boundary;
     private final ChunkedBodyReader chunked;
     private ChannelHandlerContext ctx;
@@ -49,6 +51,7 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter implements Chunk
         this.listener = listener;
         this.methods = methods;
         this.maxPieceBytes = maxPieceBytes;
+        this.maxKeptBytes = maxInitialLineBytes + maxHeaderBytes + 4;
         this.boundary = new HeadBoundary(maxInitialLineBytes, maxHeaderBytes);
         this.chunked = new ChunkedBodyReader(this, maxInitialLineBytes, maxHeaderBytes, maxPieceBytes);
         boundary.reset(true);
@@ -77,7 +80,7 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter implements Chunk
             in.release();
             return;
         }
-        ByteBuf buf = cumulation == null ? in : cumulate(ctx.alloc(), cumulation, in);
+        ByteBuf buf = cumulation == null ? in : Cumulation.append(ctx.alloc(), cumulation, in, maxKeptBytes);
         cumulation = null;
         current = buf;
         try {
@@ -108,21 +111,6 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter implements Chunk
             cumulation.release();
             cumulation = null;
         }
-    }
-
-    private static ByteBuf cumulate(ByteBufAllocator alloc, ByteBuf cumulation, ByteBuf in) {
-        int needed = in.readableBytes();
-        // Written in place only when nothing else refers to the buffer (no body slices handed out).
-        if (cumulation.refCnt() == 1 && !cumulation.isReadOnly() && cumulation.maxFastWritableBytes() >= needed) {
-            cumulation.writeBytes(in);
-            in.release();
-            return cumulation;
-        }
-        ByteBuf merged = alloc.buffer(Math.max(cumulation.readableBytes() + needed, 2 * cumulation.readableBytes()));
-        merged.writeBytes(cumulation).writeBytes(in);
-        cumulation.release();
-        in.release();
-        return merged;
     }
 
     private void decode(ByteBuf buf) {

@@ -1,5 +1,6 @@
 package dev.zentinel.proxy.http;
 
+import dev.zentinel.proxy.wire.HttpSyntax;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -90,7 +91,7 @@ final class RequestFields {
     String firstValue(CharSequence name) {
         for (int i = 0; i < count; i++) {
             int p = i * SLOTS;
-            if (RequestSyntax.equalsIgnoreCase(bytes, positions[p], positions[p + 1], name)) {
+            if (HttpSyntax.equalsIgnoreCaseAny(bytes, positions[p], positions[p + 1], name)) {
                 return value(i);
             }
         }
@@ -100,7 +101,7 @@ final class RequestFields {
     /** True when this field's name equals {@code name} (any letter case). */
     boolean nameEquals(int field, CharSequence name) {
         int p = field * SLOTS;
-        return RequestSyntax.equalsIgnoreCase(bytes, positions[p], positions[p + 1], name);
+        return HttpSyntax.equalsIgnoreCaseAny(bytes, positions[p], positions[p + 1], name);
     }
 
     /** The field's value as ISO-8859-1 text (the way Netty's decoder turned bytes into strings). */
@@ -120,13 +121,13 @@ final class RequestFields {
             }
             int s = i;
             int e = comma;
-            while (s < e && RequestSyntax.isWhitespace(bytes[s])) {
+            while (s < e && HttpSyntax.isWhitespace(bytes[s])) {
                 s++;
             }
-            while (e > s && RequestSyntax.isWhitespace(bytes[e - 1])) {
+            while (e > s && HttpSyntax.isWhitespace(bytes[e - 1])) {
                 e--;
             }
-            if (RequestSyntax.equalsIgnoreCase(bytes, s, e, lower)) {
+            if (HttpSyntax.equalsIgnoreCase(bytes, s, e, lower)) {
                 return true;
             }
             i = comma + 1;

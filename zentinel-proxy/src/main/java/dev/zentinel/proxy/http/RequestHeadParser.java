@@ -1,5 +1,6 @@
 package dev.zentinel.proxy.http;
 
+import dev.zentinel.proxy.wire.HttpSyntax;
 import io.netty.handler.codec.http.HttpMethod;
 import java.nio.charset.StandardCharsets;
 
@@ -46,30 +47,30 @@ final class RequestHeadParser {
         int lf = indexOfLf(b, 0, b.length);
         int end = lf - 1; // the CR
         int i = 0;
-        while (i < end && RequestSyntax.isToken(b[i])) {
+        while (i < end && HttpSyntax.isToken(b[i])) {
             i++;
         }
         int methodEnd = i;
-        if (methodEnd == 0 || !RequestSyntax.isWhitespace(b[i])) {
+        if (methodEnd == 0 || !HttpSyntax.isWhitespace(b[i])) {
             return -1;
         }
         // Runs of SP/HTAB between the parts are tolerated, as Netty's decoder did (RFC 9112 3).
-        while (i < end && RequestSyntax.isWhitespace(b[i])) {
+        while (i < end && HttpSyntax.isWhitespace(b[i])) {
             i++;
         }
         int targetStart = i;
-        while (i < end && RequestSyntax.isTarget(b[i])) {
+        while (i < end && HttpSyntax.isTarget(b[i])) {
             i++;
         }
         int targetEnd = i;
-        if (targetEnd == targetStart || !RequestSyntax.isWhitespace(b[i])) {
+        if (targetEnd == targetStart || !HttpSyntax.isWhitespace(b[i])) {
             return -1;
         }
-        while (i < end && RequestSyntax.isWhitespace(b[i])) {
+        while (i < end && HttpSyntax.isWhitespace(b[i])) {
             i++;
         }
         int versionEnd = end;
-        while (versionEnd > i && RequestSyntax.isWhitespace(b[versionEnd - 1])) {
+        while (versionEnd > i && HttpSyntax.isWhitespace(b[versionEnd - 1])) {
             versionEnd--;
         }
         if (versionEnd - i < 8 || b[i] != 'H' || b[i + 1] != 'T' || b[i + 2] != 'T' || b[i + 3] != 'P' || b[i + 4] != '/') {
@@ -78,7 +79,7 @@ final class RequestHeadParser {
         i += 5;
         int majorStart = i;
         int major = 0;
-        while (i < versionEnd && RequestSyntax.isDigit(b[i]) && i - majorStart < MAX_VERSION_DIGITS) {
+        while (i < versionEnd && HttpSyntax.isDigit(b[i]) && i - majorStart < MAX_VERSION_DIGITS) {
             major = major * 10 + (b[i++] - '0');
         }
         if (i == majorStart || i >= versionEnd || b[i] != '.') {
@@ -86,7 +87,7 @@ final class RequestHeadParser {
         }
         int minorStart = ++i;
         int minor = 0;
-        while (i < versionEnd && RequestSyntax.isDigit(b[i]) && i - minorStart < MAX_VERSION_DIGITS) {
+        while (i < versionEnd && HttpSyntax.isDigit(b[i]) && i - minorStart < MAX_VERSION_DIGITS) {
             minor = minor * 10 + (b[i++] - '0');
         }
         if (i == minorStart || i != versionEnd) {
@@ -133,7 +134,7 @@ final class RequestHeadParser {
                 return true;
             }
             int i = pos;
-            while (i < lineEnd && RequestSyntax.isToken(b[i])) {
+            while (i < lineEnd && HttpSyntax.isToken(b[i])) {
                 i++;
             }
             int nameEnd = i;
@@ -142,17 +143,17 @@ final class RequestHeadParser {
                 return false;
             }
             i++;
-            while (i < lineEnd && RequestSyntax.isWhitespace(b[i])) {
+            while (i < lineEnd && HttpSyntax.isWhitespace(b[i])) {
                 i++;
             }
             int valueStart = i;
             for (int k = valueStart; k < lineEnd; k++) {
-                if (!RequestSyntax.isFieldValue(b[k])) {
+                if (!HttpSyntax.isFieldValue(b[k])) {
                     return false;
                 }
             }
             int valueEnd = lineEnd;
-            while (valueEnd > valueStart && RequestSyntax.isWhitespace(b[valueEnd - 1])) {
+            while (valueEnd > valueStart && HttpSyntax.isWhitespace(b[valueEnd - 1])) {
                 valueEnd--;
             }
             byte kind = classify(b, pos, nameEnd);
@@ -197,7 +198,7 @@ final class RequestHeadParser {
         }
         long length = 0;
         for (int i = start; i < end; i++) {
-            if (!RequestSyntax.isDigit(b[i])) {
+            if (!HttpSyntax.isDigit(b[i])) {
                 return -1;
             }
             length = length * 10 + (b[i] - '0');
@@ -208,35 +209,35 @@ final class RequestHeadParser {
     private static byte classify(byte[] b, int start, int end) {
         switch (end - start) {
             case 2:
-                return RequestSyntax.equalsIgnoreCase(b, start, end, "te") ? RequestFields.HOP_BY_HOP : RequestFields.OTHER;
+                return HttpSyntax.equalsIgnoreCase(b, start, end, "te") ? RequestFields.HOP_BY_HOP : RequestFields.OTHER;
             case 3:
-                return RequestSyntax.equalsIgnoreCase(b, start, end, "via") ? RequestFields.VIA : RequestFields.OTHER;
+                return HttpSyntax.equalsIgnoreCase(b, start, end, "via") ? RequestFields.VIA : RequestFields.OTHER;
             case 4:
-                return RequestSyntax.equalsIgnoreCase(b, start, end, "host") ? RequestFields.HOST : RequestFields.OTHER;
+                return HttpSyntax.equalsIgnoreCase(b, start, end, "host") ? RequestFields.HOST : RequestFields.OTHER;
             case 6:
-                return RequestSyntax.equalsIgnoreCase(b, start, end, "expect") ? RequestFields.EXPECT : RequestFields.OTHER;
+                return HttpSyntax.equalsIgnoreCase(b, start, end, "expect") ? RequestFields.EXPECT : RequestFields.OTHER;
             case 7:
-                return RequestSyntax.equalsIgnoreCase(b, start, end, "trailer") || RequestSyntax.equalsIgnoreCase(b, start, end, "upgrade")
+                return HttpSyntax.equalsIgnoreCase(b, start, end, "trailer") || HttpSyntax.equalsIgnoreCase(b, start, end, "upgrade")
                         ? RequestFields.HOP_BY_HOP : RequestFields.OTHER;
             case 10:
-                if (RequestSyntax.equalsIgnoreCase(b, start, end, "connection")) {
+                if (HttpSyntax.equalsIgnoreCase(b, start, end, "connection")) {
                     return RequestFields.CONNECTION;
                 }
-                return RequestSyntax.equalsIgnoreCase(b, start, end, "keep-alive") ? RequestFields.HOP_BY_HOP : RequestFields.OTHER;
+                return HttpSyntax.equalsIgnoreCase(b, start, end, "keep-alive") ? RequestFields.HOP_BY_HOP : RequestFields.OTHER;
             case 14:
-                return RequestSyntax.equalsIgnoreCase(b, start, end, "content-length") ? RequestFields.CONTENT_LENGTH : RequestFields.OTHER;
+                return HttpSyntax.equalsIgnoreCase(b, start, end, "content-length") ? RequestFields.CONTENT_LENGTH : RequestFields.OTHER;
             case 15:
-                return RequestSyntax.equalsIgnoreCase(b, start, end, "x-forwarded-for") ? RequestFields.X_FORWARDED_FOR : RequestFields.OTHER;
+                return HttpSyntax.equalsIgnoreCase(b, start, end, "x-forwarded-for") ? RequestFields.X_FORWARDED_FOR : RequestFields.OTHER;
             case 16:
-                if (RequestSyntax.equalsIgnoreCase(b, start, end, "proxy-connection")) {
+                if (HttpSyntax.equalsIgnoreCase(b, start, end, "proxy-connection")) {
                     return RequestFields.HOP_BY_HOP;
                 }
-                return RequestSyntax.equalsIgnoreCase(b, start, end, "x-forwarded-host") ? RequestFields.X_FORWARDED_HOST : RequestFields.OTHER;
+                return HttpSyntax.equalsIgnoreCase(b, start, end, "x-forwarded-host") ? RequestFields.X_FORWARDED_HOST : RequestFields.OTHER;
             case 17:
-                if (RequestSyntax.equalsIgnoreCase(b, start, end, "transfer-encoding")) {
+                if (HttpSyntax.equalsIgnoreCase(b, start, end, "transfer-encoding")) {
                     return RequestFields.TRANSFER_ENCODING;
                 }
-                return RequestSyntax.equalsIgnoreCase(b, start, end, "x-forwarded-proto") ? RequestFields.X_FORWARDED_PROTO : RequestFields.OTHER;
+                return HttpSyntax.equalsIgnoreCase(b, start, end, "x-forwarded-proto") ? RequestFields.X_FORWARDED_PROTO : RequestFields.OTHER;
             default:
                 return RequestFields.OTHER;
         }

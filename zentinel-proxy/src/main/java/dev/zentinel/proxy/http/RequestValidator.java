@@ -1,5 +1,6 @@
 package dev.zentinel.proxy.http;
 
+import dev.zentinel.proxy.wire.HttpSyntax;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -45,7 +46,7 @@ final class RequestValidator {
         }
         RequestFields fields = request.fields();
         int expect = fields.first(RequestFields.EXPECT);
-        if (expect >= 0 && !RequestSyntax.equalsIgnoreCase(fields.bytes(), fields.valueStart(expect), fields.valueEnd(expect), "100-continue")) {
+        if (expect >= 0 && !HttpSyntax.equalsIgnoreCase(fields.bytes(), fields.valueStart(expect), fields.valueEnd(expect), "100-continue")) {
             return 417;
         }
         return OK;
@@ -89,6 +90,6 @@ final class RequestValidator {
         RequestFields fields = request.fields();
         int coding = fields.first(RequestFields.TRANSFER_ENCODING);
         return request.transferEncodingFields == 1
-                && RequestSyntax.equalsIgnoreCase(fields.bytes(), fields.valueStart(coding), fields.valueEnd(coding), "chunked");
+                && HttpSyntax.equalsIgnoreCase(fields.bytes(), fields.valueStart(coding), fields.valueEnd(coding), "chunked");
     }
 }

@@ -1,5 +1,6 @@
 package dev.zentinel.proxy.upstream;
 
+import dev.zentinel.proxy.wire.HttpSyntax;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -52,7 +53,7 @@ final class FieldLines {
     static String parse(ByteBuf buf, int pos, int end, ResponseFields fields, Framing framing) {
         while (pos < end) {
             int lf = buf.indexOf(pos, end, (byte) '\n');
-            int lineEnd = HttpBytes.withoutCr(buf, pos, lf);
+            int lineEnd = HttpSyntax.withoutCr(buf, pos, lf);
             if (lineEnd == pos) {
                 return null;
             }
@@ -61,28 +62,28 @@ final class FieldLines {
                 return "obsolete line folding (obs-fold)";
             }
             int i = pos;
-            while (i < lineEnd && HttpBytes.isTokenChar(buf.getByte(i))) {
+            while (i < lineEnd && HttpSyntax.isToken(buf.getByte(i))) {
                 i++;
             }
             int nameEnd = i;
             // RFC 9112 5.1: a proxy removes whitespace between a response field name and the colon.
-            while (i < lineEnd && HttpBytes.isWhitespace(buf.getByte(i))) {
+            while (i < lineEnd && HttpSyntax.isWhitespace(buf.getByte(i))) {
                 i++;
             }
             if (nameEnd == pos || i == lineEnd || buf.getByte(i) != ':') {
                 return "invalid field name";
             }
             i++;
-            while (i < lineEnd && HttpBytes.isWhitespace(buf.getByte(i))) {
+            while (i < lineEnd && HttpSyntax.isWhitespace(buf.getByte(i))) {
                 i++;
             }
             int valueStart = i;
             int valueEnd = lineEnd;
-            while (valueEnd > valueStart && HttpBytes.isWhitespace(buf.getByte(valueEnd - 1))) {
+            while (valueEnd > valueStart && HttpSyntax.isWhitespace(buf.getByte(valueEnd - 1))) {
                 valueEnd--;
             }
             for (int k = valueStart; k < valueEnd; k++) {
-                if (HttpBytes.isControl(buf.getByte(k))) {
+                if (HttpSyntax.isControl(buf.getByte(k))) {
                     return "control character in a field value";
                 }
             }
@@ -110,7 +111,7 @@ final class FieldLines {
             long length = 0;
             for (int i = start; i < end; i++) {
                 byte b = buf.getByte(i);
-                if (!HttpBytes.isDigit(b)) {
+                if (!HttpSyntax.isDigit(b)) {
                     return "invalid Content-Length";
                 }
                 length = length * 10 + (b - '0');
@@ -126,10 +127,10 @@ final class FieldLines {
             int tokenEnd = comma < 0 ? end : comma;
             int s = i;
             int e = tokenEnd;
-            while (s < e && HttpBytes.isWhitespace(buf.getByte(s))) {
+            while (s < e && HttpSyntax.isWhitespace(buf.getByte(s))) {
                 s++;
             }
-            while (e > s && HttpBytes.isWhitespace(buf.getByte(e - 1))) {
+            while (e > s && HttpSyntax.isWhitespace(buf.getByte(e - 1))) {
                 e--;
             }
             if (s < e) {
@@ -138,12 +139,12 @@ final class FieldLines {
                     if (framing.chunked) {
                         framing.chunkedNotLast = true; // chunked applied twice, or something after it
                     }
-                    if (HttpBytes.equalsIgnoreCase(buf, s, e, "chunked")) {
+                    if (HttpSyntax.equalsIgnoreCase(buf, s, e, "chunked")) {
                         framing.chunked = true;
                     }
-                } else if (HttpBytes.equalsIgnoreCase(buf, s, e, "close")) {
+                } else if (HttpSyntax.equalsIgnoreCase(buf, s, e, "close")) {
                     framing.close = true;
-                } else if (HttpBytes.equalsIgnoreCase(buf, s, e, "keep-alive")) {
+                } else if (HttpSyntax.equalsIgnoreCase(buf, s, e, "keep-alive")) {
                     framing.keepAlive = true;
                 } else {
                     framing.nominates = true;
@@ -160,21 +161,21 @@ final class FieldLines {
     private static byte classify(ByteBuf buf, int start, int end) {
         switch (end - start) {
             case 2:
-                return HttpBytes.equalsIgnoreCase(buf, start, end, "te") ? ResponseFields.HOP_BY_HOP : ResponseFields.OTHER;
+                return HttpSyntax.equalsIgnoreCase(buf, start, end, "te") ? ResponseFields.HOP_BY_HOP : ResponseFields.OTHER;
             case 7:
-                return HttpBytes.equalsIgnoreCase(buf, start, end, "trailer") || HttpBytes.equalsIgnoreCase(buf, start, end, "upgrade")
+                return HttpSyntax.equalsIgnoreCase(buf, start, end, "trailer") || HttpSyntax.equalsIgnoreCase(buf, start, end, "upgrade")
                         ? ResponseFields.HOP_BY_HOP : ResponseFields.OTHER;
             case 10:
-                if (HttpBytes.equalsIgnoreCase(buf, start, end, "connection")) {
+                if (HttpSyntax.equalsIgnoreCase(buf, start, end, "connection")) {
                     return ResponseFields.CONNECTION;
                 }
-                return HttpBytes.equalsIgnoreCase(buf, start, end, "keep-alive") ? ResponseFields.HOP_BY_HOP : ResponseFields.OTHER;
+                return HttpSyntax.equalsIgnoreCase(buf, start, end, "keep-alive") ? ResponseFields.HOP_BY_HOP : ResponseFields.OTHER;
             case 14:
-                return HttpBytes.equalsIgnoreCase(buf, start, end, "content-length") ? ResponseFields.CONTENT_LENGTH : ResponseFields.OTHER;
+                return HttpSyntax.equalsIgnoreCase(buf, start, end, "content-length") ? ResponseFields.CONTENT_LENGTH : ResponseFields.OTHER;
             case 16:
-                return HttpBytes.equalsIgnoreCase(buf, start, end, "proxy-connection") ? ResponseFields.HOP_BY_HOP : ResponseFields.OTHER;
+                return HttpSyntax.equalsIgnoreCase(buf, start, end, "proxy-connection") ? ResponseFields.HOP_BY_HOP : ResponseFields.OTHER;
             case 17:
-                return HttpBytes.equalsIgnoreCase(buf, start, end, "transfer-encoding") ? ResponseFields.TRANSFER_ENCODING : ResponseFields.OTHER;
+                return HttpSyntax.equalsIgnoreCase(buf, start, end, "transfer-encoding") ? ResponseFields.TRANSFER_ENCODING : ResponseFields.OTHER;
             default:
                 return ResponseFields.OTHER;
         }

@@ -1,5 +1,7 @@
 package dev.zentinel.proxy.upstream;
 
+import dev.zentinel.proxy.wire.Cumulation;
+import dev.zentinel.proxy.wire.HttpSyntax;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
@@ -72,7 +74,7 @@ final class ResponseParser {
             in.release();
             return;
         }
-        ByteBuf buf = pending == null ? in : cumulate(alloc, pending, in);
+        ByteBuf buf = pending == null ? in : Cumulation.append(alloc, pending, in, UpstreamCodecs.MAX_HEADER_BYTES + 2);
         pending = null;
         current = buf;
         try {
@@ -117,22 +119,6 @@ final class ResponseParser {
      */
     boolean betweenResponses() {
         return state == State.HEAD && pending == null && (current == null || !current.isReadable());
-    }
-
-    private static ByteBuf cumulate(ByteBufAllocator alloc, ByteBuf cumulation, ByteBuf in) {
-        int needed = in.readableBytes();
-        // Written in place only when nothing else refers to the buffer (no body slices handed out).
-        if (cumulation.refCnt() == 1 && !cumulation.isReadOnly() && cumulation.writableBytes() >= needed) {
-            cumulation.writeBytes(in);
-            in.release();
-            return cumulation;
-        }
-        int size = cumulation.readableBytes() + needed;
-        ByteBuf merged = alloc.buffer(Math.max(size, Math.min(2 * cumulation.readableBytes(), UpstreamCodecs.MAX_HEADER_BYTES + 2)));
-        merged.writeBytes(cumulation).writeBytes(in);
-        cumulation.release();
-        in.release();
-        return merged;
     }
 
     private void parse(ByteBuf buf) {
@@ -205,7 +191,7 @@ final class ResponseParser {
         if (scanned == 0) {
             // Netty's decoder skips stray line ends before a response; so do we (some origins send
             // an extra CRLF after a body).
-            while (buf.isReadable() && HttpBytes.isLineEnd(buf.getByte(buf.readerIndex()))) {
+            while (buf.isReadable() && HttpSyntax.isLineEnd(buf.getByte(buf.readerIndex()))) {
                 buf.skipBytes(1);
             }
             if (!buf.isReadable()) {
@@ -277,7 +263,7 @@ final class ResponseParser {
         UpstreamResponseHead h = head;
         h.reset(buf);
         int lf = buf.indexOf(start, end, (byte) '\n');
-        int lineEnd = HttpBytes.withoutCr(buf, start, lf);
+        int lineEnd = HttpSyntax.withoutCr(buf, start, lf);
         if (lineEnd - start > UpstreamCodecs.MAX_INITIAL_LINE_BYTES) {
             malformed("status line longer than " + UpstreamCodecs.MAX_INITIAL_LINE_BYTES + " bytes");
             return false;
@@ -335,14 +321,14 @@ final class ResponseParser {
     private static boolean parseStatusLine(ByteBuf buf, int start, int end, UpstreamResponseHead h) {
         if (end - start < 12 || buf.getByte(start) != 'H' || buf.getByte(start + 1) != 'T' || buf.getByte(start + 2) != 'T'
                 || buf.getByte(start + 3) != 'P' || buf.getByte(start + 4) != '/' || buf.getByte(start + 5) != '1'
-                || buf.getByte(start + 6) != '.' || !HttpBytes.isDigit(buf.getByte(start + 7)) || buf.getByte(start + 8) != ' ') {
+                || buf.getByte(start + 6) != '.' || !HttpSyntax.isDigit(buf.getByte(start + 7)) || buf.getByte(start + 8) != ' ') {
             return false;
         }
         int minor = buf.getByte(start + 7) == '0' ? 0 : 1;
         int status = 0;
         for (int i = start + 9; i < start + 12; i++) {
             byte b = buf.getByte(i);
-            if (!HttpBytes.isDigit(b)) {
+            if (!HttpSyntax.isDigit(b)) {
                 return false;
             }
             status = status * 10 + (b - '0');
@@ -357,7 +343,7 @@ final class ResponseParser {
             }
             reasonStart++;
             for (int i = reasonStart; i < end; i++) {
-                if (HttpBytes.isControl(buf.getByte(i))) {
+                if (HttpSyntax.isControl(buf.getByte(i))) {
                     return false;
                 }
             }
@@ -378,11 +364,11 @@ final class ResponseParser {
             }
             return false;
         }
-        int lineEnd = HttpBytes.withoutCr(buf, start, lf);
+        int lineEnd = HttpSyntax.withoutCr(buf, start, lf);
         long size = 0;
         int i = start;
         while (i < lineEnd) {
-            int digit = HttpBytes.hexValue(buf.getByte(i));
+            int digit = HttpSyntax.hexValue(buf.getByte(i));
             if (digit < 0) {
                 break;
             }
@@ -397,7 +383,7 @@ final class ResponseParser {
             malformed("invalid chunk size");
             return false;
         }
-        while (i < lineEnd && HttpBytes.isWhitespace(buf.getByte(i))) {
+        while (i < lineEnd && HttpSyntax.isWhitespace(buf.getByte(i))) {
             i++;
         }
         if (i < lineEnd) {
@@ -407,7 +393,7 @@ final class ResponseParser {
                 return false;
             }
             for (int k = i; k < lineEnd; k++) {
-                if (HttpBytes.isControl(buf.getByte(k))) {
+                if (HttpSyntax.isControl(buf.getByte(k))) {
                     malformed("control character in a chunk extension");
                     return false;
                 }
@@ -459,7 +445,7 @@ final class ResponseParser {
 
     private boolean readTrailers(ByteBuf buf) {
         int start = buf.readerIndex();
-        if (HttpBytes.isLineEnd(buf.getByte(start))) {
+        if (HttpSyntax.isLineEnd(buf.getByte(start))) {
             // No trailer fields: just the final line end.
             int length = lineEndAt(buf);
             if (length == 0) {

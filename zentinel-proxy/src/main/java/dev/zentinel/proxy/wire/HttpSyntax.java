@@ -127,6 +127,21 @@ public final class HttpSyntax {
         return true;
     }
 
+    /** Compares bytes of {@code buf} with any string, ignoring ASCII case. */
+    public static boolean equalsIgnoreCaseAny(ByteBuf buf, int start, int end, CharSequence other) {
+        if (end - start != other.length()) {
+            return false;
+        }
+        for (int i = 0; i < other.length(); i++) {
+            int a = buf.getByte(start + i) & 0xFF;
+            int b = other.charAt(i);
+            if (a != b && toLower(a) != toLower(b)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static int toLower(int c) {
         return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
     }

@@ -5,10 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zentinel.app.Failures;
 import dev.zentinel.app.ZentinelVersion;
 import dev.zentinel.app.control.ControlCommand;
-import dev.zentinel.app.control.ControlCommandException;
-import dev.zentinel.app.control.ControlPeer;
 import dev.zentinel.app.control.ControlProtocol;
-import dev.zentinel.app.control.ControlRequest;
 import dev.zentinel.app.control.ControlServer;
 import dev.zentinel.app.control.ControlServerSettings;
 import dev.zentinel.app.control.DomainSockets;
@@ -17,16 +14,11 @@ import dev.zentinel.app.runtime.PidFile;
 import dev.zentinel.app.runtime.RuntimeLayout;
 import dev.zentinel.app.runtime.StartupLock;
 import dev.zentinel.app.systemd.ServiceNotifications;
-import dev.zentinel.app.upgrade.DrainReport;
 import dev.zentinel.app.upgrade.DrainReportLedger;
-import dev.zentinel.app.upgrade.DrainReportRejectedException;
-import dev.zentinel.app.upgrade.DrainReporter;
 import dev.zentinel.app.upgrade.DrainReportsSection;
 import dev.zentinel.app.upgrade.DrainingSection;
 import dev.zentinel.app.upgrade.Predecessor;
-import dev.zentinel.app.upgrade.UpgradeCoordinator;
 import dev.zentinel.app.upgrade.UpgradeHost;
-import dev.zentinel.app.upgrade.UpgradeRequests;
 import dev.zentinel.app.upgrade.UpgradeFailedException;
 import dev.zentinel.app.upgrade.UpgradeRequest;
 import dev.zentinel.app.upgrade.UpgradeResult;
@@ -37,7 +29,6 @@ import dev.zentinel.handoff.InheritedListener;
 import dev.zentinel.handoff.ListenerEntry;
 import dev.zentinel.handoff.StateSnapshot;
 import dev.zentinel.proxy.config.ProxyConfig;
-import dev.zentinel.proxy.server.DrainResult;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.unix.UnixChannel;
@@ -68,15 +59,9 @@ import org.slf4j.LoggerFactory;
 public final class InstanceRunner {
 
     private static final Logger log = LoggerFactory.getLogger(InstanceRunner.class);
-    /** Extra wait beyond the drain timeout for the drain future itself to report. */
-    private static final Duration DRAIN_REPORT_GRACE = Duration.ofSeconds(10);
     private static final Duration CONTROL_GROUP_SHUTDOWN = Duration.ofSeconds(5);
     /** The longest start-up waits for its upstream pools to pre-connect before it accepts anyway. */
     private static final Duration PRECONNECT_BOUND = Duration.ofSeconds(3);
-    /** Beyond the successor's SIGTERM-to-SIGKILL grace: for the kernel to reap it and a hand-over to finish. */
-    private static final Duration UPGRADE_SETTLE_GRACE = Duration.ofSeconds(10);
-    /** The reason an upgrade in flight is aborted with when the instance is asked to stop. */
-    static final String STOPPING = "instance is stopping";
 
     private final ProxyConfig config;
     private final Launch launch;
@@ -92,7 +77,7 @@ public final class InstanceRunner {
     private final List<String> runArguments;
     private final Optional<Path> launcher;
     private final Handover handover = new Handover();
-    private volatile Started started;
+    private volatile RunningInstance started;
     private volatile DrainReportLedger drainReports;
     /** Set when a successor took over: this process's drain is then reported to it. */
     private volatile boolean handedOver;
@@ -130,7 +115,7 @@ public final class InstanceRunner {
         EventLoopGroup controlGroup = sockets.newGroup(1, "zentinel-control");
         notifications = ServiceNotifications.fromEnvironment(System.getenv(), controlGroup, self.pid());
         PidFile pidFile = new PidFile(layout.pidFile());
-        Started started;
+        RunningInstance started;
         try {
             started = start(layout, sockets, controlGroup, pidFile, startup);
         } catch (StartupException | RuntimeException e) {
@@ -162,17 +147,14 @@ public final class InstanceRunner {
         background.ifPresent(BackgroundStartup::serving);
 
         String reason = stopRequested.join();
-        stop(reason, started, pidFile);
+        new GracefulStop(config.upgrade(), launch, self.pid(), settings.drainReportTimeout(), protocol, state,
+                forceRequested).run(reason, started, pidFile, handedOver, notifications);
         notifications.close();
         shutdown(controlGroup);
         return 0;
     }
 
-    /** The pieces that exist once the instance serves. */
-    private record Started(ProxyInstance proxy, ControlServer control, UpgradeService upgrades, RuntimeLayout layout) {
-    }
-
-    private Started start(RuntimeLayout layout, DomainSockets sockets, EventLoopGroup controlGroup, PidFile pidFile,
+    private RunningInstance start(RuntimeLayout layout, DomainSockets sockets, EventLoopGroup controlGroup, PidFile pidFile,
             Stopwatch startupClock) throws StartupException {
         ProxyInstance proxy = null;
         ControlServer control = null;
@@ -201,7 +183,7 @@ public final class InstanceRunner {
             }
             upgrades = startUpgrades(proxy, layout, controlGroup);
             pidFile.write(self.pid());
-            return new Started(proxy, control, upgrades, layout);
+            return new RunningInstance(proxy, control, upgrades, layout);
         } catch (StartupException | RuntimeException e) {
             closeQuietly(upgrades);
             closeQuietly(control);
@@ -327,30 +309,8 @@ public final class InstanceRunner {
     }
 
     private Map<String, ControlCommand> commands() {
-        return Map.of(
-                "status", (request, peer) -> CompletableFuture.completedFuture(status.snapshot()),
-                "stop", (request, peer) -> CompletableFuture.completedFuture(requestStop("stop command")),
-                "upgrade", (request, peer) -> upgrade(UpgradeRequests.from(request)).thenApply(this::describe),
-                DrainReport.COMMAND, this::acceptDrainReport);
-    }
-
-    /** An older generation reports how its drain ended; counted here since it has no endpoint of its own left. */
-    private CompletableFuture<JsonNode> acceptDrainReport(ControlRequest request, ControlPeer peer) {
-        DrainReportLedger ledger = drainReports;
-        if (ledger == null) {
-            return CompletableFuture.failedFuture(new ControlCommandException("still starting"));
-        }
-        try {
-            DrainReport report = ledger.accept(request.arguments(), peer.pid());
-            ObjectNode answer = protocol.mapper().createObjectNode();
-            answer.put("counted", true);
-            answer.put("pid", self.pid());
-            answer.put("generation", launch.generation());
-            answer.put("summary", report.summary());
-            return CompletableFuture.completedFuture(answer);
-        } catch (DrainReportRejectedException e) {
-            return CompletableFuture.failedFuture(new ControlCommandException("drain report rejected: " + e.getMessage()));
-        }
+        return new ControlCommands(protocol, self.pid(), launch.generation(), status::snapshot, this::requestStop,
+                this::upgrade, () -> drainReports).table();
     }
 
     private List<Predecessor.Draining> olderGenerationsDraining() {
@@ -362,24 +322,11 @@ public final class InstanceRunner {
     }
 
     private CompletableFuture<UpgradeResult> upgrade(UpgradeRequest request) {
-        Started current = started;
+        RunningInstance current = started;
         if (current == null) {
             return CompletableFuture.failedFuture(new UpgradeFailedException("still starting"));
         }
-        return current.upgrades().upgrade(request)
-                .exceptionallyCompose(e -> CompletableFuture.failedFuture(
-                        new ControlCommandException(Failures.describe(e))));
-    }
-
-    private JsonNode describe(UpgradeResult result) {
-        ObjectNode answer = protocol.mapper().createObjectNode();
-        answer.put("oldPid", result.oldPid());
-        answer.put("newPid", result.newPid());
-        answer.put("generation", result.newGeneration());
-        answer.put("totalMillis", result.total().toMillis());
-        answer.put("successorStartupMillis", result.successorStartup().toMillis());
-        answer.put("summary", result.summary());
-        return answer;
+        return current.upgrades().upgrade(request);
     }
 
     private void onUpgradeSignal(String signal) {
@@ -403,9 +350,9 @@ public final class InstanceRunner {
         if (!state.transition(InstanceState.SERVING, InstanceState.DRAINING)) {
             state.transition(InstanceState.UPGRADING, InstanceState.DRAINING);
         }
-        Started current = started;
+        RunningInstance current = started;
         if (current != null) {
-            current.upgrades().abortForStop(STOPPING);
+            current.upgrades().abortForStop(GracefulStop.STOPPING);
         }
         ObjectNode answer = protocol.mapper().createObjectNode();
         answer.put("pid", self.pid());
@@ -429,89 +376,6 @@ public final class InstanceRunner {
         InstanceState current = state.current();
         return current == InstanceState.SERVING || current == InstanceState.UPGRADING
                 || current == InstanceState.STARTING;
-    }
-
-    private void stop(String reason, Started started, PidFile pidFile) {
-        Stopwatch stopping = Stopwatch.start();
-        notifications.stopping();
-        if (!state.transition(InstanceState.SERVING, InstanceState.DRAINING)) {
-            state.transition(InstanceState.UPGRADING, InstanceState.DRAINING);
-        }
-        settleUpgrade(started.upgrades());
-        Duration drainTimeout = config.upgrade().drainTimeout();
-        long openAtStart = started.proxy().activeConnections();
-        // Spread only after a hand-over: then a successor serves the clients that reconnect.
-        Duration spread = handedOver ? config.upgrade().drainSpread() : Duration.ZERO;
-        log.info("stopping ({}): closing listeners, draining {} connections for at most {} ms (spread over {} ms)",
-                reason, openAtStart, drainTimeout.toMillis(), spread.toMillis());
-        started.proxy().stopAccepting();
-        Stopwatch draining = Stopwatch.start();
-        DrainResult drained = awaitDrain(started.proxy().drain(drainTimeout, spread), drainTimeout, started.proxy(),
-                openAtStart, draining);
-        if (handedOver) {
-            // The successor owns the control socket now; our own endpoints are gone.
-            new DrainReporter(DomainSockets.detect(), protocol).report(started.layout().controlSocket(),
-                    DrainReport.of(launch.generation(), self.pid(), drained, Instant.now()),
-                    settings.drainReportTimeout());
-        }
-        Stopwatch closing = Stopwatch.start();
-        started.proxy().close();
-        started.upgrades().close();
-        started.control().close();
-        pidFile.removeIfOwnedBy(self.pid());
-        log.info("closed in {} ms", closing.millis());
-        state.transition(InstanceState.DRAINING, InstanceState.STOPPED);
-        log.info("stopped in {} ms", stopping.millis());
-    }
-
-    /**
-     * Ends an upgrade still in flight before draining (see {@link #requestStop}), bounded: an
-     * aborted successor gets SIGTERM, then SIGKILL after the coordinator's grace, and this process
-     * does not exit before it is gone, so a finished {@code zentinel stop} leaves nothing serving.
-     */
-    private void settleUpgrade(UpgradeService upgrades) {
-        Duration bound = UpgradeCoordinator.KILL_GRACE.plus(UPGRADE_SETTLE_GRACE);
-        try {
-            upgrades.abortForStop(STOPPING).get(bound.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            log.warn("the upgrade in flight did not end within {} ms; stopping anyway", bound.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            log.warn("interrupted while ending the upgrade in flight; stopping anyway");
-        } catch (Exception e) {
-            log.warn("ending the upgrade in flight failed: {}; stopping anyway", Failures.describe(e));
-        }
-    }
-
-    /**
-     * Waits for the drain and returns its figures. When a second signal cuts it short, or it does
-     * not report in time, the figures are what can be seen now: whatever is still open is about to
-     * be closed by force.
-     */
-    private DrainResult awaitDrain(CompletableFuture<DrainResult> drain, Duration drainTimeout, ProxyInstance proxy,
-            long openAtStart, Stopwatch draining) {
-        CompletableFuture<Object> drainedOrForced = CompletableFuture.anyOf(drain, forceRequested);
-        try {
-            Object outcome = drainedOrForced.get(drainTimeout.plus(DRAIN_REPORT_GRACE).toMillis(),
-                    TimeUnit.MILLISECONDS);
-            if (outcome instanceof DrainResult result) {
-                log.info("drained in {} ms: {} connections finished, {} force-closed", result.took().toMillis(),
-                        result.closedGracefully(), result.forceClosed());
-                return result;
-            }
-            log.warn("drain cut short by {}", outcome);
-        } catch (TimeoutException e) {
-            log.warn("drain did not report within {} ms; closing anyway",
-                    drainTimeout.plus(DRAIN_REPORT_GRACE).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            log.warn("interrupted while draining; closing now");
-        } catch (Exception e) {
-            log.warn("drain failed: {}; closing now", Failures.describe(e));
-        }
-        long open = proxy.activeConnections();
-        return new DrainResult((int) Math.max(0, openAtStart - open), (int) Math.min(Integer.MAX_VALUE, open),
-                draining.elapsed());
     }
 
     /** Last resort on abnormal JVM exit (e.g. System.exit elsewhere): leave no runtime files that name this process. */
@@ -551,7 +415,7 @@ public final class InstanceRunner {
 
         @Override
         public HandoffOffer offer() throws UpgradeFailedException {
-            Started current = started;
+            RunningInstance current = started;
             if (current == null) {
                 throw new UpgradeFailedException("still starting");
             }
@@ -573,7 +437,7 @@ public final class InstanceRunner {
 
         @Override
         public void stopAccepting() {
-            Started current = started;
+            RunningInstance current = started;
             handedOver = true;
             state.transition(InstanceState.UPGRADING, InstanceState.DRAINING);
             notifications.handedOver();

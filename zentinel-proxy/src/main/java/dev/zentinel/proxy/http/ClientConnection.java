@@ -15,25 +15,19 @@ import dev.zentinel.proxy.upstream.UpstreamGroup;
 import dev.zentinel.proxy.upstream.UpstreamPools;
 import dev.zentinel.proxy.upstream.UpstreamResponseHead;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.DuplexChannel;
-import io.netty.channel.unix.Socket;
-import io.netty.channel.unix.UnixChannel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -51,12 +45,8 @@ import java.util.concurrent.TimeUnit;
 public final class ClientConnection extends ChannelInboundHandlerAdapter
         implements UpstreamExchange, HeaderLookup, ServerHttpCodec.InboundListener {
 
-    /** Bytes of pipelined request bodies read ahead while an earlier response is in progress. */
-    static final int READ_AHEAD_BYTES = 65_536;
     /** After a final response, how long we keep reading (and discarding) before closing for good. */
     static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
-    /** Response bodies up to this size are copied into the buffer of their head (one write, one buffer). */
-    static final int COALESCED_BODY_BYTES = 1024;
 
     private enum Phase { IDLE, EXCHANGE, CLOSING }
 
@@ -65,12 +55,14 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     private final long headerTimeoutNanos;
     private final long idleTimeoutNanos;
     private final long maxBodyBytes;
-    private final int maxPipelined;
+    private final PipelinedRequests pipelined;
+    private final TargetChoice targets = new TargetChoice();
     private final ChannelFutureListener onConnect = this::onConnectComplete;
     private final DeadlineTimer timer = new DeadlineTimer(this::onTimer);
 
     private ServerHttpCodec codec;
     private ChannelHandlerContext ctx;
+    private ResponseRelay relay;
     private UpstreamPools pools;
     private String clientIp = "-";
 
@@ -84,11 +76,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     private boolean flushClient;
     private boolean flushUpstream;
 
-    // Pipelined requests read while an earlier one is being answered.
-    private final ArrayDeque<Object> queue = new ArrayDeque<>();
-    private int queuedRequests;
-    private long queuedBytes;
-    private boolean dropFurther;
+    /** The request being started is the last one a refusing pipeline accepted. */
     private boolean lastAccepted;
 
     // The current exchange.
@@ -103,15 +91,6 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     private boolean hasBody;
     /** The request body is chunked, and is re-chunked towards the origin. */
     private boolean requestChunked;
-    /** The response body is chunked towards the client (origin chunked or close-delimited, client HTTP/1.1). */
-    private boolean chunkToClient;
-    /** The response must not carry the body the origin sends (205 Reset Content). */
-    private boolean dropResponseBody;
-    /**
-     * The forwarded response head, held back until the body's first piece or the end of the read
-     * batch so that a small body travels in the same buffer.
-     */
-    private ByteBuf heldHead;
     private boolean requestComplete;
     private boolean responseStarted;
     private boolean responseComplete;
@@ -126,12 +105,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     private int status;
     private UpstreamGroup group;
     private Target target;
-    // Targets a connect already failed to during this request (at most MAX_CONNECT_ATTEMPTS - 1).
-    private Target failedTarget;
-    private Target earlierFailedTarget;
     private UpstreamConnection upstream;
     private ChannelFuture pendingConnect;
-    private int connectAttempts;
     private final ArrayDeque<HttpContent> earlyBody = new ArrayDeque<>(4);
 
     ClientConnection(ProxyContext px, String listener) {
@@ -140,7 +115,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         this.headerTimeoutNanos = px.limits().clientHeaderTimeout().toNanos();
         this.idleTimeoutNanos = px.limits().clientIdleTimeout().toNanos();
         this.maxBodyBytes = px.limits().maxBodyBytes();
-        this.maxPipelined = Math.max(1, px.limits().maxPipelinedRequests());
+        this.pipelined = new PipelinedRequests(px.limits().maxPipelinedRequests());
     }
 
     void useCodec(ServerHttpCodec codec) {
@@ -170,8 +145,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         }
         // Requests already read (pipelined) are still answered, the last of them with
         // "Connection: close"; nothing further is accepted.
-        dropFurther = true;
-        if (phase == Phase.EXCHANGE && !responseStarted && queuedRequests == 0) {
+        pipelined.refuseFurther();
+        if (phase == Phase.EXCHANGE && !responseStarted && pipelined.requests() == 0) {
             closeAfterResponse = true;
         } else if (phase == Phase.IDLE) {
             armTimer(lastActivityNanos + drainQuietNanos);
@@ -183,6 +158,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.relay = new ResponseRelay(ctx);
     }
 
     @Override
@@ -206,7 +182,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (phase == Phase.EXCHANGE && requestComplete) {
-            enqueue(msg);
+            pipelined.add(msg);
         } else {
             dispatch(msg);
         }
@@ -237,7 +213,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         timer.cancel();
-        releaseHeldHead();
+        relay.releaseHeldHead();
         if (phase == Phase.EXCHANGE) {
             abortUpstream();
             if (!responseStarted) {
@@ -278,37 +254,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         }
     }
 
-    private void enqueue(Object msg) {
-        if (dropFurther) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
-        if (msg instanceof RequestHead) {
-            if (queuedRequests >= maxPipelined) {
-                // Over the pipelining limit: answer what we accepted, then close; the client
-                // retries the rest (RFC 9112 9.3.2).
-                dropFurther = true;
-                ReferenceCountUtil.release(msg);
-                return;
-            }
-            queuedRequests++;
-        }
-        if (msg instanceof HttpContent) {
-            queuedBytes += ((HttpContent) msg).content().readableBytes();
-        }
-        queue.add(msg);
-    }
-
     /** Feeds queued (pipelined) messages to the exchange machinery while it can take them. */
     private void processQueue() {
-        while (!queue.isEmpty() && (phase == Phase.IDLE || (phase == Phase.EXCHANGE && !requestComplete))) {
-            Object msg = queue.poll();
+        while (!pipelined.isEmpty() && (phase == Phase.IDLE || (phase == Phase.EXCHANGE && !requestComplete))) {
+            Object msg = pipelined.poll();
             if (msg instanceof RequestHead) {
-                queuedRequests--;
-                lastAccepted = dropFurther && queuedRequests == 0;
-            }
-            if (msg instanceof HttpContent) {
-                queuedBytes -= ((HttpContent) msg).content().readableBytes();
+                lastAccepted = pipelined.refusing() && pipelined.requests() == 0;
             }
             dispatch(msg);
         }
@@ -338,10 +289,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         bytesIn = 0;
         bytesOut = 0;
         status = 0;
-        connectAttempts = 0;
-        failedTarget = null;
-        earlierFailedTarget = null;
-        closeAfterResponse = lastAccepted || (draining && queuedRequests == 0);
+        targets.reset();
+        closeAfterResponse = lastAccepted || (draining && pipelined.requests() == 0);
         clientClosing = false;
         lastAccepted = false;
 
@@ -476,38 +425,17 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     }
 
     private void acquireUpstream() {
-        target = pickTarget();
+        target = targets.pick(group.balancer());
         target.acquire();
         TargetPool pool = pools.pool(group, target);
         UpstreamConnection pooled = retried ? null : pool.pollIdle();
         if (pooled != null) {
             bindUpstream(pooled);
         } else {
-            connectAttempts++;
+            targets.attempt();
             pendingConnect = pool.connect();
             pendingConnect.addListener(onConnect);
         }
-    }
-
-    /** The balancer's choice, unless a connect to it already failed for this request: then the next one that did not. */
-    private Target pickTarget() {
-        Target picked = group.balancer().pick();
-        if (!connectFailed(picked)) {
-            return picked;
-        }
-        List<Target> all = group.balancer().targets();
-        int start = all.indexOf(picked);
-        for (int i = 1; i <= all.size(); i++) {
-            Target next = all.get((start + i) % all.size());
-            if (!connectFailed(next)) {
-                return next;
-            }
-        }
-        return picked;
-    }
-
-    private boolean connectFailed(Target t) {
-        return t == failedTarget || t == earlierFailedTarget;
     }
 
     private void onConnectComplete(ChannelFuture future) {
@@ -527,10 +455,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         }
         UpstreamFailure failure = UpstreamFailure.ofConnect(future.cause());
         px.metrics().upstreamError(upstreamName, failure.metricKind());
-        earlierFailedTarget = failedTarget;
-        failedTarget = target;
+        targets.failed(target);
         releaseTarget();
-        if (connectAttempts < group.connectAttempts()) {
+        if (targets.attempts() < group.connectAttempts()) {
             acquireUpstream();
         } else {
             failBeforeResponse(failure);
@@ -582,10 +509,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         if (http10 || responseStarted || phase != Phase.EXCHANGE) {
             return; // HTTP/1.0 clients must not receive 1xx (RFC 9110 15.2)
         }
-        // Like Netty's encoder did: an interim response never carries framing fields.
-        ctx.write(ResponseHeadWriter.write(ctx.alloc(), head,
-                ResponseHeadWriter.DROP_CONTENT_LENGTH | ResponseHeadWriter.DROP_TRANSFER_ENCODING), ctx.voidPromise());
-        ctx.flush();
+        relay.interim(head);
     }
 
     @Override
@@ -595,49 +519,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         }
         responseStarted = true;
         status = head.status();
-        chunkToClient = false;
-        dropResponseBody = false;
-        int options = 0;
-        if (!head.bodiless()) {
-            if (head.chunked()) {
-                if (http10) {
-                    options |= ResponseHeadWriter.DROP_TRANSFER_ENCODING;
-                    closeAfterResponse = true;
-                } else {
-                    chunkToClient = true;
-                }
-            } else if (!head.contentLengthKnown()) {
-                // Close-delimited origin response: chunk it so the client connection survives.
-                if (http10) {
-                    closeAfterResponse = true;
-                } else {
-                    options |= ResponseHeadWriter.ADD_CHUNKED;
-                    chunkToClient = true;
-                }
-            }
-        }
-        if (status == 204) {
-            options |= ResponseHeadWriter.DROP_CONTENT_LENGTH | ResponseHeadWriter.DROP_TRANSFER_ENCODING;
-        } else if (status == 205) {
-            // RFC 9110 15.3.6: no content; whatever the origin sent is dropped.
-            options = (options & ~ResponseHeadWriter.ADD_CHUNKED) | ResponseHeadWriter.DROP_CONTENT_LENGTH
-                    | ResponseHeadWriter.DROP_TRANSFER_ENCODING | ResponseHeadWriter.CONTENT_LENGTH_ZERO;
-            chunkToClient = false;
-            dropResponseBody = true;
-        }
-        if (!requestComplete) {
-            // The origin answered before the request body was done; the rest of it has nowhere to go.
-            closeAfterResponse = true;
-        }
-        if (closeAfterResponse) {
-            options |= ResponseHeadWriter.CONNECTION_CLOSE;
-        } else if (http10) {
-            options |= ResponseHeadWriter.CONNECTION_KEEP_ALIVE;
-        }
+        // A request body the origin answered before it was done has nowhere to go: close after.
+        closeAfterResponse = relay.begin(head, http10, closeAfterResponse || !requestComplete);
         codec.forwardedResponseStarted();
-        int bodyRoom = !chunkToClient && !dropResponseBody && head.contentLengthKnown()
-                && head.contentLength() <= COALESCED_BODY_BYTES ? (int) head.contentLength() : 0;
-        heldHead = ResponseHeadWriter.write(ctx.alloc(), head, options, bodyRoom);
         flushClient = true;
     }
 
@@ -647,30 +531,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
             piece.release();
             return;
         }
-        int length = piece.readableBytes();
-        bytesOut += length;
-        if (dropResponseBody) {
-            piece.release();
-            return;
+        bytesOut += piece.readableBytes();
+        if (relay.body(piece)) {
+            flushClient = true;
+            pauseUpstreamIfClientBlocked();
         }
-        ByteBuf held = heldHead;
-        if (held != null) {
-            if (!chunkToClient && length <= held.maxFastWritableBytes()) {
-                held.writeBytes(piece);
-                piece.release();
-                return;
-            }
-            writeHeldHead();
-        }
-        if (chunkToClient) {
-            ctx.write(ChunkFraming.sizeLine(ctx.alloc(), length), ctx.voidPromise());
-            ctx.write(piece, ctx.voidPromise());
-            ctx.write(ChunkFraming.crlf(), ctx.voidPromise());
-        } else {
-            ctx.write(piece, ctx.voidPromise());
-        }
-        flushClient = true;
-        pauseUpstreamIfClientBlocked();
     }
 
     @Override
@@ -678,28 +543,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         if (phase != Phase.EXCHANGE || !responseStarted) {
             return;
         }
-        writeHeldHead();
-        if (chunkToClient) {
-            ctx.write(ChunkFraming.lastChunk(ctx.alloc(), trailers), ctx.voidPromise());
+        if (relay.end(trailers)) {
             flushClient = true;
         }
         completeResponse();
-    }
-
-    private void writeHeldHead() {
-        ByteBuf held = heldHead;
-        if (held != null) {
-            heldHead = null;
-            ctx.write(held, ctx.voidPromise());
-        }
-    }
-
-    private void releaseHeldHead() {
-        ByteBuf held = heldHead;
-        if (held != null) {
-            heldHead = null;
-            held.release();
-        }
     }
 
     private void pauseUpstreamIfClientBlocked() {
@@ -838,7 +685,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
 
     /** Abandons the exchange and the connection (response already partly sent, or unrecoverable). */
     private void abortConnection() {
-        releaseHeldHead();
+        relay.releaseHeldHead();
         abortUpstream();
         if (phase == Phase.EXCHANGE) {
             record();
@@ -849,10 +696,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     }
 
     /**
-     * Closes after the final response without destroying it: flush, send FIN, then keep reading
-     * and discarding until the client closes or {@link #LINGER_NANOS} passed. Closing outright
-     * with unread request bytes in the socket would reset the connection and could discard the
-     * response before the client read it.
+     * Closes after the final response, lingering (see {@link HalfClose}) for at most
+     * {@link #LINGER_NANOS}.
      *
      * <p>Except when the client itself asked to close, its request was read to the end and nothing
      * else arrived: such a client must not send anything more (RFC 9112 9.6), so there is nothing a
@@ -861,47 +706,17 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
      * the client's FIN, and a linger timer per connection, which is most of the close-mode cost.
      */
     private void startClosing() {
-        boolean nothingMoreToRead = clientClosing && requestComplete && !dropFurther && queue.isEmpty()
+        boolean nothingMoreToRead = clientClosing && requestComplete && !pipelined.refusing() && pipelined.isEmpty()
                 && !codec.hasBufferedBytes();
         phase = Phase.CLOSING;
         releaseQueue();
         flushClient = false;
         if (nothingMoreToRead) {
-            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            HalfClose.flushAndClose(ctx);
             return;
         }
         lingerDeadlineNanos = System.nanoTime() + LINGER_NANOS;
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
-            Channel ch = ctx.channel();
-            if (!written.isSuccess() || !(ch instanceof DuplexChannel) || !ch.isActive()) {
-                ch.close();
-                return;
-            }
-            if (ch instanceof UnixChannel && ((UnixChannel) ch).fd() instanceof Socket) {
-                // Native transports: send the FIN on the socket directly. Netty's shutdownOutput()
-                // builds a ChannelOutputShutdownException with a full stack trace on every call
-                // (to fail writes still queued, of which there are none: the flush above completed),
-                // and that stack walk was the largest user-space cost per connection in
-                // connection-close mode. The socket records the half-close, so isOutputShutdown()
-                // and later writes behave as before (a write fails and closes the channel).
-                try {
-                    ((Socket) ((UnixChannel) ch).fd()).shutdown(false, true);
-                } catch (IOException | RuntimeException e) {
-                    // Also NotYetConnectedException (ENOTCONN): the client reset the connection meanwhile.
-                    ch.close();
-                    return;
-                }
-                startLingering();
-                return;
-            }
-            ((DuplexChannel) ch).shutdownOutput().addListener(shut -> {
-                if (!shut.isSuccess()) {
-                    ch.close();
-                    return;
-                }
-                startLingering();
-            });
-        });
+        HalfClose.flushAndShutdownOutput(ctx, this::startLingering);
     }
 
     /** After our FIN: keep reading (and discarding) until the client closes or the linger deadline. */
@@ -911,12 +726,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     }
 
     private void releaseQueue() {
-        Object msg;
-        while ((msg = queue.poll()) != null) {
-            ReferenceCountUtil.release(msg);
-        }
-        queuedRequests = 0;
-        queuedBytes = 0;
+        pipelined.clear();
         releaseEarlyBody();
     }
 
@@ -932,7 +742,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
                     if (discardBody || (upstream != null && upstream.isWritable())) {
                         ctx.read();
                     }
-                } else if (!dropFurther && queuedRequests < maxPipelined && queuedBytes < READ_AHEAD_BYTES) {
+                } else if (pipelined.hasRoom()) {
                     ctx.read();
                 }
                 break;
@@ -952,7 +762,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         }
         if (flushClient) {
             flushClient = false;
-            writeHeldHead();
+            relay.writeHeldHead();
             ctx.flush();
         }
     }

@@ -171,13 +171,19 @@ class ClassDataArchiveIT {
     void aListOfARunThatNeverServedIsDiscarded() throws Exception {
         Map<String, String> env = onBuildJdk();
         // A list as a run that died before serving leaves it: JDK classes only, its owner gone.
-        Path stale = archives.resolve(archiveName(env).replace(".jsa", ".999999999.classlist"));
+        String name = archiveName(env);
+        Path stale = archives.resolve(name.replace(".jsa", ".999999999.classlist"));
         Files.writeString(stale, "java/lang/Object\njava/lang/String\n");
+        // The same under a pid the kernel has given to another process (this test's JVM): not a recorder.
+        Path reused = archives.resolve(name.replace(".jsa", "." + ProcessHandle.current().pid() + ".classlist"));
+        Files.writeString(reused, "java/lang/Object\n");
 
-        serveOnceAndStop("after-failed-run", env);
+        long pid = serveOnceAndStop("after-failed-run", env).pid();
 
         assertThat(stale).doesNotExist();
-        assertThat(names()).as("no dump of it, a new list recorded instead").hasSize(1).allMatch(n -> n.endsWith(".classlist"));
+        assertThat(reused).doesNotExist();
+        assertThat(names()).as("no dump of them, a new list recorded instead")
+                .containsExactly(name.replace(".jsa", "." + pid + ".classlist"));
     }
 
     @Test

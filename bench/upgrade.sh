@@ -98,6 +98,9 @@ sleep_until_ms() {
 wfield() { sed -n "/^WINDOW name=$2 /{s/.* $3=\([^ ]*\).*/\1/p;q}" "$1"; }
 
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.1f%%", (1 - a / b) * 100 }'; }
+# Seconds of steady-state service a window lost: its length times its shortfall against the steady
+# rate (100 ms intervals). usage: lost_s WINDOW_RPS INTERVALS STEADY_RPS
+lost_s() { awk -v r="$1" -v n="$2" -v s="$3" 'BEGIN { if (s + 0 == 0 || n + 0 == 0) print "n/a"; else printf "%.2f", n * 0.1 * (1 - r / s) }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2fx", a / b }'; }
 ms() { awk -v v="$1" 'BEGIN { printf "%.2f", v / 1000 }'; }  # microseconds -> milliseconds
 secs() { awk -v v="$1" 'BEGIN { printf "%.2f", v / 1000 }'; } # milliseconds -> seconds
@@ -291,7 +294,8 @@ report_upgrades() {
   else
     say "steady state: $srps req/s, p99 $(ms "$sp99") ms, failed $(wfield "$out" steady failed);" \
       "worst 100 ms bucket $(pct "$smin" "$srps") below the mean (noise floor for the dip columns)"
-    say "$(printf '%3s %8s %8s %7s %10s %10s %12s %9s  %s' '#' 'ready_s' 'done_s' 'failed' 'dip_worst' 'dip_mean' 'p99_after_ms' 'p99_ratio' 'failure kinds')"
+    say "lost_s: seconds of steady-state service lost from the trigger to the next one (or the end; at least READY + 11 s), = requests lost / steady rate"
+    say "$(printf '%3s %8s %8s %7s %10s %10s %7s %12s %9s  %s' '#' 'ready_s' 'done_s' 'failed' 'dip_worst' 'dip_mean' 'lost_s' 'p99_after_ms' 'p99_ratio' 'failure kinds')"
   fi
   local total_failed=0 max_failed=0 worst_dip="" worst_mean="" worst_ratio="" f kinds key v dipw dipm dips p99a rat
   local good=0 ready_s done_s after_intervals maxw lagw
@@ -335,8 +339,9 @@ report_upgrades() {
         "$f" "$dipw" "$dipm" "$dips" "$maxw" "$lagw" "$([ -n "$p99a" ] && ms "$p99a" || echo n/a)" "$rat" \
         "$(steal_after "$k")" "${kinds# }")"
     else
-      say "$(printf '%3d %8s %8s %7s %10s %10s %12s %9s %s' "$k" "$ready_s" "$done_s" \
-        "$f" "$dipw" "$dipm" "$([ -n "$p99a" ] && ms "$p99a" || echo n/a)" "$rat" "${kinds# }")"
+      say "$(printf '%3d %8s %8s %7s %10s %10s %7s %12s %9s %s' "$k" "$ready_s" "$done_s" \
+        "$f" "$dipw" "$dipm" "$(lost_s "$(wfield "$out" "u${k}_all" rps)" "$(wfield "$out" "u${k}_all" intervals)" "$srps")" \
+        "$([ -n "$p99a" ] && ms "$p99a" || echo n/a)" "$rat" "${kinds# }")"
     fi
     total_failed=$((total_failed + f))
     [ "$f" -gt "$max_failed" ] && max_failed="$f"

@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
  * The successor's side of {@link BackgroundStart}: it runs niced until it has warmed up, then
  * returns to its predecessor's niceness before it accepts a connection. A machine with no idle
  * CPU would starve a niced start-up, so once the predecessor's deadline (3/5 of its readiness
- * timeout, counted from the spawn) has passed it returns anyway: a busy machine slows an upgrade
- * down but does not make it fail. Returning to the foreground happens once, whichever comes
- * first; a successor that cannot return serves anyway and says so.
+ * timeout, counted from the spawn) has passed the start-up threads return anyway (the warm-up's
+ * event loops only once warmed up, see {@link #deadline}): a busy machine slows an upgrade down
+ * but does not make it fail. A successor that cannot return serves anyway and says so.
  */
 public final class BackgroundStartup implements AutoCloseable {
 
@@ -52,9 +52,26 @@ public final class BackgroundStartup implements AutoCloseable {
         Duration after = Duration.ofMillis(Math.max(0, afterMillis)).minus(sinceSpawn);
         BackgroundStartup startup = new BackgroundStartup((int) target.getAsLong(),
                 after.isNegative() ? Duration.ZERO : after);
-        startup.timer.schedule(() -> startup.foreground("start-up still running at the predecessor's deadline", true),
-                startup.foregroundAfter.toMillis(), TimeUnit.MILLISECONDS);
+        startup.timer.schedule(startup::deadline, startup.foregroundAfter.toMillis(), TimeUnit.MILLISECONDS);
         return Optional.of(startup);
+    }
+
+    /**
+     * The predecessor's deadline has come while this process is still starting: every thread but
+     * the JIT compilers and the event loops returns to the predecessor's niceness, so that the
+     * start-up steps left (main thread, hand-over, control plane) are no longer slowed down. The
+     * event loops stay niced for as long as they carry the warm-up, which is bounded by time
+     * itself (it ends before the predecessor stops waiting): on a core with no idle time a
+     * warm-up at full priority takes about half of it from the serving process (measured:
+     * docs/benchmark.md, "Closed loop: where the successor's CPU goes"). {@link #foreground}
+     * brings them back once warmed up.
+     */
+    synchronized void deadline() {
+        if (foreground) {
+            return;
+        }
+        restore("start-up still running at the predecessor's deadline",
+                name -> !ThreadNiceness.isCompiler(name) && !ThreadNiceness.isEventLoop(name));
     }
 
     /**

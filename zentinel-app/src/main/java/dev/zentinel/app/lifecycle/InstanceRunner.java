@@ -117,7 +117,7 @@ public final class InstanceRunner {
         PidFile pidFile = new PidFile(layout.pidFile());
         RunningInstance started;
         try {
-            started = start(layout, sockets, controlGroup, pidFile, startup);
+            started = start(layout, sockets, controlGroup, pidFile);
         } catch (StartupException | RuntimeException e) {
             launch.predecessor().ifPresent(p -> p.fail(Failures.describe(e)));
             state.transition(InstanceState.STARTING, InstanceState.STOPPED);
@@ -154,8 +154,8 @@ public final class InstanceRunner {
         return 0;
     }
 
-    private RunningInstance start(RuntimeLayout layout, DomainSockets sockets, EventLoopGroup controlGroup, PidFile pidFile,
-            Stopwatch startupClock) throws StartupException {
+    private RunningInstance start(RuntimeLayout layout, DomainSockets sockets, EventLoopGroup controlGroup, PidFile pidFile)
+            throws StartupException {
         ProxyInstance proxy = null;
         ControlServer control = null;
         UpgradeService upgrades = null;
@@ -175,7 +175,7 @@ public final class InstanceRunner {
             status.attach(proxy, ledger);
             openListeners(proxy, layout, sockets, controlGroup);
             if (launch.predecessor().isPresent()) {
-                takeOverFrom(launch.predecessor().get(), startupClock);
+                takeOverFrom(launch.predecessor().get());
             }
             startAdmin(proxy);
             if (control == null) {
@@ -262,11 +262,14 @@ public final class InstanceRunner {
      * Says READY to the predecessor and waits until it stopped accepting: only then are the admin
      * port, control socket and handoff socket free for this process.
      */
-    private void takeOverFrom(Predecessor predecessor, Stopwatch startupClock) throws StartupException {
+    private void takeOverFrom(Predecessor predecessor) throws StartupException {
         Stopwatch ready = Stopwatch.start();
         notifications.tookOver("serving, generation " + launch.generation() + " (took over from pid "
                 + predecessor.pid() + ")", this::healthy);
-        step("taking over from pid " + predecessor.pid(), () -> predecessor.ready(startupClock.elapsed())
+        // The start-up reported is the whole of it, from the spawn (the launcher execs the JVM under
+        // the same pid): JVM boot, configuration and hand-over included, which a niced successor on
+        // a busy core may spend most of its time in.
+        step("taking over from pid " + predecessor.pid(), () -> predecessor.ready(CurrentProcess.age())
                 .get(settings.startStepTimeout().toMillis(), TimeUnit.MILLISECONDS));
         for (Predecessor.Draining older : predecessor.draining()) {
             Optional<ProcessHandle> process = ProcessHandle.of(older.pid()).filter(ProcessHandle::isAlive);

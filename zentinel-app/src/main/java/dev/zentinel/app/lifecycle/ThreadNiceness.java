@@ -101,6 +101,11 @@ final class ThreadNiceness {
         return threadName.startsWith("C1 CompilerThre") || threadName.startsWith("C2 CompilerThre");
     }
 
+    /** The proxy's event loops ("zentinel-io-N"), which carry the warm-up's traffic before READY. */
+    static boolean isEventLoop(String threadName) {
+        return threadName.startsWith("zentinel-io");
+    }
+
     /** The JVM's primordial and main threads, which keep the launcher's name. */
     static boolean isMain(String threadName) {
         return threadName.equals("java");

@@ -1,10 +1,18 @@
 package dev.zentinel.app.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.zentinel.app.runtime.Niceness;
 import dev.zentinel.app.upgrade.BackgroundStart;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 class BackgroundStartupTest {
@@ -30,5 +38,71 @@ class BackgroundStartupTest {
         assertThat(ThreadNiceness.isCompiler("zentinel-io-4-1")).isFalse();
         assertThat(ThreadNiceness.isMain("java")).isTrue();
         assertThat(ThreadNiceness.isMain("javax")).isFalse();
+    }
+
+    @Test
+    void atThePredecessorsDeadlineTheStartUpThreadsReturnButTheWarmUpsEventLoopsOnlyOnceWarmedUp() throws Exception {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "needs Linux's /proc");
+        Niceness niceness = Niceness.ofThisProcess();
+        int normal = niceness.current().orElseThrow();
+        assumeTrue(normal <= 16 && niceness.mayLowerTo(normal), "needs the right to return to niceness " + normal);
+        CountDownLatch end = new CountDownLatch(1);
+        Thread loop = parked("zentinel-io-77", end);
+        Thread handoff = parked("zentinel-handoff-77", end);
+        try {
+            long loopTid = tidOf("zentinel-io-77", niceness);
+            long handoffTid = tidOf("zentinel-handof", niceness);
+            ThreadNiceness threads = ThreadNiceness.ofThisProcess();
+            assertThat(threads.lowerTo(normal + 3, name -> name.equals("zentinel-io-77") || name.equals("zentinel-handof")))
+                    .isEmpty();
+            assertThat(niceness.ofThread(loopTid)).hasValue(normal + 3);
+
+            try (BackgroundStartup startup = BackgroundStartup.fromEnvironment(Map.of(BackgroundStart.RESTORE_NICE_ENV,
+                    Integer.toString(normal), BackgroundStart.FOREGROUND_AFTER_ENV, "0"), Duration.ZERO).orElseThrow()) {
+                await("the deadline").atMost(Duration.ofSeconds(30))
+                        .until(() -> niceness.ofThread(handoffTid).equals(OptionalInt.of(normal)));
+                assertThat(niceness.ofThread(loopTid)).as("the warm-up's event loop stays niced").hasValue(normal + 3);
+
+                startup.foreground("warmed up", false);
+                assertThat(niceness.ofThread(loopTid)).as("warmed up: back before READY").hasValue(normal);
+            }
+        } finally {
+            end.countDown();
+            loop.join();
+            handoff.join();
+        }
+    }
+
+    @Test
+    void recognisesTheEventLoops() {
+        assertThat(ThreadNiceness.isEventLoop("zentinel-io-0")).isTrue();
+        assertThat(ThreadNiceness.isEventLoop("zentinel-control")).isFalse();
+    }
+
+    private static Thread parked(String name, CountDownLatch end) {
+        CountDownLatch started = new CountDownLatch(1);
+        Thread thread = new Thread(() -> {
+            started.countDown();
+            try {
+                end.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, name);
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            started.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return thread;
+    }
+
+    /** The kernel's id of this process's only thread of that (15-character) name. */
+    private static long tidOf(String kernelName, Niceness niceness) {
+        long[] tids = LongStream.of(niceness.threadIds()).filter(t -> niceness.threadName(t).orElse("").equals(kernelName)).toArray();
+        assertThat(tids).as(kernelName).hasSize(1);
+        return tids[0];
     }
 }

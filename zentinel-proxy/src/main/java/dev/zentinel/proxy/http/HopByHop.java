@@ -1,6 +1,9 @@
 package dev.zentinel.proxy.http;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
+import dev.zentinel.proxy.wire.FieldNames;
+import dev.zentinel.proxy.wire.HttpSyntax;
+import dev.zentinel.proxy.wire.ListElements;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,29 +19,27 @@ final class HopByHop {
     }
 
     /**
-     * The field names a Connection value nominates for removal, or null when it names none (the
-     * overwhelmingly common "keep-alive" and "close"). Fields that frame or route the message
-     * (Host, Content-Length, Transfer-Encoding) are never nominated: a Connection field must not
-     * be able to remove them.
+     * The field names the Connection value {@code bytes[start, end)} nominates for removal, added
+     * to {@code into} (created when null), or {@code into} when it names none (the overwhelmingly
+     * common "keep-alive" and "close"). Fields that frame or route the message (Host,
+     * Content-Length, Transfer-Encoding) are never nominated: a Connection field must not be able
+     * to remove them.
      */
-    static List<String> nominated(String connection, List<String> into) {
-        if (connection.equalsIgnoreCase("keep-alive") || connection.equalsIgnoreCase("close")) {
+    static List<String> nominated(byte[] bytes, int start, int end, List<String> into) {
+        if (HttpSyntax.equalsIgnoreCase(bytes, start, end, "keep-alive") || HttpSyntax.equalsIgnoreCase(bytes, start, end, "close")) {
             return into;
         }
         List<String> names = into;
-        int start = 0;
-        int length = connection.length();
-        while (start < length) {
-            int comma = connection.indexOf(',', start);
-            int end = comma < 0 ? length : comma;
-            String token = connection.substring(start, end).trim();
-            if (!token.isEmpty() && !isProtected(token)) {
+        for (long element = ListElements.next(bytes, start, end); element != ListElements.NONE;
+                element = ListElements.next(bytes, ListElements.end(element), end)) {
+            int s = ListElements.start(element);
+            int e = ListElements.end(element);
+            if (!FieldNames.isProtected(FieldNames.classify(bytes, s, e))) {
                 if (names == null) {
                     names = new ArrayList<>(2);
                 }
-                names.add(token);
+                names.add(new String(bytes, s, e - s, StandardCharsets.ISO_8859_1));
             }
-            start = end + 1;
         }
         return names;
     }
@@ -51,11 +52,5 @@ final class HopByHop {
             }
         }
         return false;
-    }
-
-    private static boolean isProtected(String name) {
-        return HttpHeaderNames.HOST.contentEqualsIgnoreCase(name)
-                || HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name)
-                || HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(name);
     }
 }

@@ -1,7 +1,9 @@
 package dev.zentinel.proxy.http;
 
+import dev.zentinel.proxy.wire.FieldNames;
 import dev.zentinel.proxy.wire.FieldPositions;
 import dev.zentinel.proxy.wire.HttpSyntax;
+import dev.zentinel.proxy.wire.ListElements;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -11,18 +13,19 @@ import java.nio.charset.StandardCharsets;
  */
 final class RequestFields extends FieldPositions {
 
-    static final byte OTHER = 0;
-    static final byte HOST = 1;
-    static final byte CONTENT_LENGTH = 2;
-    static final byte TRANSFER_ENCODING = 3;
-    static final byte CONNECTION = 4;
+    // The kinds are FieldNames' (one classifier for requests and responses).
+    static final byte OTHER = FieldNames.OTHER;
+    static final byte HOST = FieldNames.HOST;
+    static final byte CONTENT_LENGTH = FieldNames.CONTENT_LENGTH;
+    static final byte TRANSFER_ENCODING = FieldNames.TRANSFER_ENCODING;
+    static final byte CONNECTION = FieldNames.CONNECTION;
     /** Keep-Alive, Proxy-Connection, TE, Trailer, Upgrade: never forwarded. */
-    static final byte HOP_BY_HOP = 5;
-    static final byte EXPECT = 6;
-    static final byte X_FORWARDED_FOR = 7;
-    static final byte X_FORWARDED_PROTO = 8;
-    static final byte X_FORWARDED_HOST = 9;
-    static final byte VIA = 10;
+    static final byte HOP_BY_HOP = FieldNames.HOP_BY_HOP;
+    static final byte EXPECT = FieldNames.EXPECT;
+    static final byte X_FORWARDED_FOR = FieldNames.X_FORWARDED_FOR;
+    static final byte X_FORWARDED_PROTO = FieldNames.X_FORWARDED_PROTO;
+    static final byte X_FORWARDED_HOST = FieldNames.X_FORWARDED_HOST;
+    static final byte VIA = FieldNames.VIA;
 
     private static final int INITIAL_FIELDS = 8;
 
@@ -60,26 +63,6 @@ final class RequestFields extends FieldPositions {
 
     /** True when the value, a comma-separated list, has an element equal to {@code lower} (any letter case). */
     boolean valueHasToken(int field, String lower) {
-        int end = valueEnd(field);
-        int i = valueStart(field);
-        while (i <= end) {
-            int comma = i;
-            while (comma < end && bytes[comma] != ',') {
-                comma++;
-            }
-            int s = i;
-            int e = comma;
-            while (s < e && HttpSyntax.isWhitespace(bytes[s])) {
-                s++;
-            }
-            while (e > s && HttpSyntax.isWhitespace(bytes[e - 1])) {
-                e--;
-            }
-            if (HttpSyntax.equalsIgnoreCase(bytes, s, e, lower)) {
-                return true;
-            }
-            i = comma + 1;
-        }
-        return false;
+        return ListElements.contains(bytes, valueStart(field), valueEnd(field), lower);
     }
 }

@@ -1,5 +1,6 @@
 package dev.zentinel.proxy.http;
 
+import dev.zentinel.proxy.wire.FieldNames;
 import dev.zentinel.proxy.wire.HttpSyntax;
 import io.netty.handler.codec.http.HttpMethod;
 import java.nio.charset.StandardCharsets;
@@ -156,7 +157,7 @@ final class RequestHeadParser {
             while (valueEnd > valueStart && HttpSyntax.isWhitespace(b[valueEnd - 1])) {
                 valueEnd--;
             }
-            byte kind = classify(b, pos, nameEnd);
+            byte kind = FieldNames.classify(b, pos, nameEnd);
             into.add(pos, nameEnd, valueStart, valueEnd, kind);
             if (head != null && !count(b, kind, into.count() - 1, into, head)) {
                 return false;
@@ -204,43 +205,6 @@ final class RequestHeadParser {
             length = length * 10 + (b[i] - '0');
         }
         return length;
-    }
-
-    private static byte classify(byte[] b, int start, int end) {
-        switch (end - start) {
-            case 2:
-                return HttpSyntax.equalsIgnoreCase(b, start, end, "te") ? RequestFields.HOP_BY_HOP : RequestFields.OTHER;
-            case 3:
-                return HttpSyntax.equalsIgnoreCase(b, start, end, "via") ? RequestFields.VIA : RequestFields.OTHER;
-            case 4:
-                return HttpSyntax.equalsIgnoreCase(b, start, end, "host") ? RequestFields.HOST : RequestFields.OTHER;
-            case 6:
-                return HttpSyntax.equalsIgnoreCase(b, start, end, "expect") ? RequestFields.EXPECT : RequestFields.OTHER;
-            case 7:
-                return HttpSyntax.equalsIgnoreCase(b, start, end, "trailer") || HttpSyntax.equalsIgnoreCase(b, start, end, "upgrade")
-                        ? RequestFields.HOP_BY_HOP : RequestFields.OTHER;
-            case 10:
-                if (HttpSyntax.equalsIgnoreCase(b, start, end, "connection")) {
-                    return RequestFields.CONNECTION;
-                }
-                return HttpSyntax.equalsIgnoreCase(b, start, end, "keep-alive") ? RequestFields.HOP_BY_HOP : RequestFields.OTHER;
-            case 14:
-                return HttpSyntax.equalsIgnoreCase(b, start, end, "content-length") ? RequestFields.CONTENT_LENGTH : RequestFields.OTHER;
-            case 15:
-                return HttpSyntax.equalsIgnoreCase(b, start, end, "x-forwarded-for") ? RequestFields.X_FORWARDED_FOR : RequestFields.OTHER;
-            case 16:
-                if (HttpSyntax.equalsIgnoreCase(b, start, end, "proxy-connection")) {
-                    return RequestFields.HOP_BY_HOP;
-                }
-                return HttpSyntax.equalsIgnoreCase(b, start, end, "x-forwarded-host") ? RequestFields.X_FORWARDED_HOST : RequestFields.OTHER;
-            case 17:
-                if (HttpSyntax.equalsIgnoreCase(b, start, end, "transfer-encoding")) {
-                    return RequestFields.TRANSFER_ENCODING;
-                }
-                return HttpSyntax.equalsIgnoreCase(b, start, end, "x-forwarded-proto") ? RequestFields.X_FORWARDED_PROTO : RequestFields.OTHER;
-            default:
-                return RequestFields.OTHER;
-        }
     }
 
     private static int indexOfLf(byte[] b, int from, int end) {

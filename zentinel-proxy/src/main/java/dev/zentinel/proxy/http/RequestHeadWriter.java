@@ -130,7 +130,7 @@ final class RequestHeadWriter {
         List<String> names = null;
         for (int i = 0, n = fields.count(); i < n; i++) {
             if (fields.kind(i) == RequestFields.CONNECTION) {
-                names = HopByHop.nominated(fields.value(i), names);
+                names = HopByHop.nominated(fields.bytes(), fields.valueStart(i), fields.valueEnd(i), names);
             }
         }
         return names;

@@ -89,7 +89,8 @@ final class ResponseHeadWriter {
         List<String> names = null;
         for (int i = 0, n = fields.count(); i < n; i++) {
             if (fields.kind(i) == ResponseFields.CONNECTION) {
-                names = HopByHop.nominated(fields.value(i), names);
+                byte[] value = fields.valueBytes(i);
+                names = HopByHop.nominated(value, 0, value.length, names);
             }
         }
         return names;

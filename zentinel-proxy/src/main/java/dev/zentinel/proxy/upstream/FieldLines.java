@@ -1,6 +1,8 @@
 package dev.zentinel.proxy.upstream;
 
+import dev.zentinel.proxy.wire.FieldNames;
 import dev.zentinel.proxy.wire.HttpSyntax;
+import dev.zentinel.proxy.wire.ListElements;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -87,7 +89,7 @@ final class FieldLines {
                     return "control character in a field value";
                 }
             }
-            byte kind = classify(buf, pos, nameEnd);
+            byte kind = FieldNames.inResponse(FieldNames.classify(buf, pos, nameEnd));
             fields.add(pos, nameEnd, valueStart, valueEnd, kind);
             if (framing != null && kind != ResponseFields.OTHER && kind != ResponseFields.HOP_BY_HOP) {
                 String error = readFraming(buf, kind, valueStart, valueEnd, framing);
@@ -121,63 +123,26 @@ final class FieldLines {
             return null;
         }
         // Comma-separated tokens, surrounding whitespace ignored, empty elements allowed (RFC 9110 5.6.1).
-        int i = start;
-        while (i <= end) {
-            int comma = i < end ? buf.indexOf(i, end, (byte) ',') : -1;
-            int tokenEnd = comma < 0 ? end : comma;
-            int s = i;
-            int e = tokenEnd;
-            while (s < e && HttpSyntax.isWhitespace(buf.getByte(s))) {
-                s++;
-            }
-            while (e > s && HttpSyntax.isWhitespace(buf.getByte(e - 1))) {
-                e--;
-            }
-            if (s < e) {
-                if (kind == ResponseFields.TRANSFER_ENCODING) {
-                    framing.transferEncoding = true;
-                    if (framing.chunked) {
-                        framing.chunkedNotLast = true; // chunked applied twice, or something after it
-                    }
-                    if (HttpSyntax.equalsIgnoreCase(buf, s, e, "chunked")) {
-                        framing.chunked = true;
-                    }
-                } else if (HttpSyntax.equalsIgnoreCase(buf, s, e, "close")) {
-                    framing.close = true;
-                } else if (HttpSyntax.equalsIgnoreCase(buf, s, e, "keep-alive")) {
-                    framing.keepAlive = true;
-                } else {
-                    framing.nominates = true;
+        for (long element = ListElements.next(buf, start, end); element != ListElements.NONE;
+                element = ListElements.next(buf, ListElements.end(element), end)) {
+            int s = ListElements.start(element);
+            int e = ListElements.end(element);
+            if (kind == ResponseFields.TRANSFER_ENCODING) {
+                framing.transferEncoding = true;
+                if (framing.chunked) {
+                    framing.chunkedNotLast = true; // chunked applied twice, or something after it
                 }
+                if (HttpSyntax.equalsIgnoreCase(buf, s, e, "chunked")) {
+                    framing.chunked = true;
+                }
+            } else if (HttpSyntax.equalsIgnoreCase(buf, s, e, "close")) {
+                framing.close = true;
+            } else if (HttpSyntax.equalsIgnoreCase(buf, s, e, "keep-alive")) {
+                framing.keepAlive = true;
+            } else {
+                framing.nominates = true;
             }
-            if (comma < 0) {
-                break;
-            }
-            i = comma + 1;
         }
         return null;
-    }
-
-    private static byte classify(ByteBuf buf, int start, int end) {
-        switch (end - start) {
-            case 2:
-                return HttpSyntax.equalsIgnoreCase(buf, start, end, "te") ? ResponseFields.HOP_BY_HOP : ResponseFields.OTHER;
-            case 7:
-                return HttpSyntax.equalsIgnoreCase(buf, start, end, "trailer") || HttpSyntax.equalsIgnoreCase(buf, start, end, "upgrade")
-                        ? ResponseFields.HOP_BY_HOP : ResponseFields.OTHER;
-            case 10:
-                if (HttpSyntax.equalsIgnoreCase(buf, start, end, "connection")) {
-                    return ResponseFields.CONNECTION;
-                }
-                return HttpSyntax.equalsIgnoreCase(buf, start, end, "keep-alive") ? ResponseFields.HOP_BY_HOP : ResponseFields.OTHER;
-            case 14:
-                return HttpSyntax.equalsIgnoreCase(buf, start, end, "content-length") ? ResponseFields.CONTENT_LENGTH : ResponseFields.OTHER;
-            case 16:
-                return HttpSyntax.equalsIgnoreCase(buf, start, end, "proxy-connection") ? ResponseFields.HOP_BY_HOP : ResponseFields.OTHER;
-            case 17:
-                return HttpSyntax.equalsIgnoreCase(buf, start, end, "transfer-encoding") ? ResponseFields.TRANSFER_ENCODING : ResponseFields.OTHER;
-            default:
-                return ResponseFields.OTHER;
-        }
     }
 }

@@ -1,8 +1,10 @@
 package dev.zentinel.proxy.upstream;
 
+import dev.zentinel.proxy.wire.FieldNames;
 import dev.zentinel.proxy.wire.FieldPositions;
+import dev.zentinel.proxy.wire.HttpSyntax;
 import io.netty.buffer.ByteBuf;
-import io.netty.util.AsciiString;
+import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -13,12 +15,12 @@ import java.nio.charset.StandardCharsets;
 public final class ResponseFields extends FieldPositions {
 
     /** What the proxy needs to know about a field name; everything else is {@link #OTHER}. */
-    public static final byte OTHER = 0;
-    public static final byte CONNECTION = 1;
+    public static final byte OTHER = FieldNames.OTHER;
+    public static final byte CONNECTION = FieldNames.CONNECTION;
     /** Keep-Alive, Proxy-Connection, TE, Trailer, Upgrade: removed before forwarding (RFC 9110 7.6.1). */
-    public static final byte HOP_BY_HOP = 2;
-    public static final byte CONTENT_LENGTH = 3;
-    public static final byte TRANSFER_ENCODING = 4;
+    public static final byte HOP_BY_HOP = FieldNames.HOP_BY_HOP;
+    public static final byte CONTENT_LENGTH = FieldNames.CONTENT_LENGTH;
+    public static final byte TRANSFER_ENCODING = FieldNames.TRANSFER_ENCODING;
 
     private static final int INITIAL_FIELDS = 16;
 
@@ -35,17 +37,13 @@ public final class ResponseFields extends FieldPositions {
 
     /** Case-insensitive comparison of a field's name. */
     public boolean nameEquals(int field, CharSequence name) {
-        int start = nameStart(field);
-        int length = nameEnd(field) - start;
-        if (length != name.length()) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            if (AsciiString.toLowerCase((char) (bytes.getByte(start + i) & 0xFF)) != AsciiString.toLowerCase(name.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
+        return HttpSyntax.equalsIgnoreCaseAny(bytes, nameStart(field), nameEnd(field), name);
+    }
+
+    /** A copy of the field's value bytes, surrounding whitespace removed. */
+    public byte[] valueBytes(int field) {
+        int start = valueStart(field);
+        return ByteBufUtil.getBytes(bytes, start, valueEnd(field) - start);
     }
 
     /** The field's value, surrounding whitespace removed (bytes as ISO-8859-1). */

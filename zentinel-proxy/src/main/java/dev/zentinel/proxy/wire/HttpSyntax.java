@@ -101,15 +101,7 @@ public final class HttpSyntax {
 
     /** Compares bytes of {@code buf} with a lower-case ASCII constant, ignoring case. */
     public static boolean equalsIgnoreCase(ByteBuf buf, int start, int end, String lower) {
-        if (end - start != lower.length()) {
-            return false;
-        }
-        for (int i = 0; i < lower.length(); i++) {
-            if (toLower(buf.getByte(start + i)) != lower.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
+        return equalsIgnoreCaseAny(buf, start, end, lower);
     }
 
     /** Compares {@code bytes[start, end)} with any string, ignoring ASCII case. */
@@ -119,6 +111,21 @@ public final class HttpSyntax {
         }
         for (int i = 0; i < other.length(); i++) {
             int a = bytes[start + i] & 0xFF;
+            int b = other.charAt(i);
+            if (a != b && toLower(a) != toLower(b)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Compares bytes of {@code buf} with any string, ignoring ASCII case. */
+    public static boolean equalsIgnoreCaseAny(ByteBuf buf, int start, int end, CharSequence other) {
+        if (end - start != other.length()) {
+            return false;
+        }
+        for (int i = 0; i < other.length(); i++) {
+            int a = buf.getByte(start + i) & 0xFF;
             int b = other.charAt(i);
             if (a != b && toLower(a) != toLower(b)) {
                 return false;

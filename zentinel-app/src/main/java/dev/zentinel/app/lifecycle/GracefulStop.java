@@ -66,9 +66,7 @@ final class GracefulStop {
             ServiceNotifications notifications) {
         Stopwatch stopping = Stopwatch.start();
         notifications.stopping();
-        if (!state.transition(InstanceState.SERVING, InstanceState.DRAINING)) {
-            state.transition(InstanceState.UPGRADING, InstanceState.DRAINING);
-        }
+        state.beginDraining();
         settleUpgrade(instance.upgrades());
         Duration drainTimeout = upgradeConfig.drainTimeout();
         ProxyInstance proxy = instance.proxy();

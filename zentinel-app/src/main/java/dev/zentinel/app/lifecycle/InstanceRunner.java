@@ -350,9 +350,7 @@ public final class InstanceRunner {
      */
     private JsonNode requestStop(String reason) {
         stopRequested.complete(reason);
-        if (!state.transition(InstanceState.SERVING, InstanceState.DRAINING)) {
-            state.transition(InstanceState.UPGRADING, InstanceState.DRAINING);
-        }
+        state.beginDraining();
         RunningInstance current = started;
         if (current != null) {
             current.upgrades().abortForStop(GracefulStop.STOPPING);

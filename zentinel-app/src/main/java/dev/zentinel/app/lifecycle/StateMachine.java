@@ -29,4 +29,13 @@ public final class StateMachine {
         log.info("state {} -> {}", expected.label(), next.label());
         return true;
     }
+
+    /**
+     * Moves to draining from serving or from upgrading (a stop may come during an upgrade);
+     * false when the instance is not in either (still starting, or already draining or stopped).
+     */
+    public boolean beginDraining() {
+        return transition(InstanceState.SERVING, InstanceState.DRAINING)
+                || transition(InstanceState.UPGRADING, InstanceState.DRAINING);
+    }
 }

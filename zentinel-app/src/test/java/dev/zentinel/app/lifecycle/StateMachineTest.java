@@ -31,6 +31,25 @@ class StateMachineTest {
     }
 
     @Test
+    void drainingBeginsFromServingOrUpgradingOnly() {
+        StateMachine starting = new StateMachine();
+        assertThat(starting.beginDraining()).isFalse();
+        assertThat(starting.current()).isEqualTo(InstanceState.STARTING);
+
+        StateMachine serving = new StateMachine();
+        serving.transition(InstanceState.STARTING, InstanceState.SERVING);
+        assertThat(serving.beginDraining()).isTrue();
+        assertThat(serving.current()).isEqualTo(InstanceState.DRAINING);
+        assertThat(serving.beginDraining()).as("already draining").isFalse();
+
+        StateMachine upgrading = new StateMachine();
+        upgrading.transition(InstanceState.STARTING, InstanceState.SERVING);
+        upgrading.transition(InstanceState.SERVING, InstanceState.UPGRADING);
+        assertThat(upgrading.beginDraining()).isTrue();
+        assertThat(upgrading.current()).isEqualTo(InstanceState.DRAINING);
+    }
+
+    @Test
     void illegalTransitionsAreBugs() {
         StateMachine machine = new StateMachine();
 

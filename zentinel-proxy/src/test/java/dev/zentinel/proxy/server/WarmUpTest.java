@@ -52,8 +52,7 @@ class WarmUpTest {
 
     @Test
     void cancellingEndsItAndClosesWhatItOpened() throws Exception {
-        WarmUp warmUp = new WarmUp(proxy.server().eventLoopGroup(), Transport.detect(),
-                TestConfigs.builder().listener("http").build().limits());
+        WarmUp warmUp = newWarmUp();
         CompletableFuture<WarmUpReport> running = warmUp.run(100_000_000, Duration.ofMinutes(5));
         await().atMost(Duration.ofSeconds(30)).until(() -> warmUp.openChannels() > 2);
 
@@ -77,8 +76,7 @@ class WarmUpTest {
 
     @Test
     void goesThroughTheListenersInitializerWithItsOwnRegistry() throws Exception {
-        WarmUp warmUp = new WarmUp(proxy.server().eventLoopGroup(), Transport.detect(),
-                TestConfigs.builder().listener("http").build().limits());
+        WarmUp warmUp = newWarmUp();
         CompletableFuture<WarmUpReport> running = warmUp.run(100_000_000, Duration.ofMinutes(5));
         // Only ClientChannelInitializer puts proxy-side connections in a registry.
         await().atMost(Duration.ofSeconds(30)).until(() -> warmUp.proxiedConnections() > 0);
@@ -86,6 +84,12 @@ class WarmUpTest {
         running.cancel(false);
         await().atMost(Duration.ofSeconds(30)).until(() -> warmUp.openChannels() == 0);
         assertThat(warmUp.proxiedConnections()).isZero();
+    }
+
+    /** A warm-up of its own on the server's event loops, for tests that watch what it opens. */
+    private WarmUp newWarmUp() {
+        return new WarmUp(proxy.server().eventLoopGroup(), Transport.detect(),
+                TestConfigs.builder().listener("http").build().limits());
     }
 
     @Test

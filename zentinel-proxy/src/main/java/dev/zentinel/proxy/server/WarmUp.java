@@ -76,14 +76,10 @@ final class WarmUp {
     private volatile Upstreams upstreams;
 
     WarmUp(EventLoopGroup group, Transport transport, LimitsConfig limits) {
-        this(group, transport, limits, CompilerActivity.ofThisProcess());
-    }
-
-    WarmUp(EventLoopGroup group, Transport transport, LimitsConfig limits, CompilerActivity compilers) {
         this.group = group;
         this.transport = transport;
         this.limits = limits;
-        this.compilers = compilers;
+        this.compilers = CompilerActivity.ofThisProcess();
     }
 
     CompletableFuture<WarmUpReport> run(int requests, Duration budget) {

@@ -20,7 +20,13 @@ public record UpgradeConfig(
     public static final Duration DEFAULT_READINESS_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_DRAINING_GENERATIONS = 2;
-    public static final int DEFAULT_WARMUP_REQUESTS = 10_000;
+    /**
+     * Requests a starting process drives through its own pipeline; it then waits until the JIT
+     * compilers have gone quiet. A niced successor on a saturated core completed 2,700-6,200
+     * requests in its whole time budget (docs/benchmark.md, seventh session): a larger number
+     * would end by the time budget and take the serving process's CPU all of that time.
+     */
+    public static final int DEFAULT_WARMUP_REQUESTS = 3_000;
     public static final Duration DEFAULT_WARMUP_TIMEOUT = Duration.ofSeconds(15);
     /**
      * While draining, an idle keep-alive connection is closed only after this long without a

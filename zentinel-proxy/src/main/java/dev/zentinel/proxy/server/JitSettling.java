@@ -1,82 +1,50 @@
 package dev.zentinel.proxy.server;
 
-import java.util.function.LongSupplier;
-
 /**
- * Decides when a warm-up has done enough: at least the minimum number of requests, and then on
- * until the JIT compiler has gone quiet, because HotSpot compiles a method with C2 only after
- * thousands of calls and then needs time to do so: a process that takes traffic while the C2
- * queue is still long serves from slower code for seconds. Bounded by a maximum number of
- * requests (and, by the caller, by time).
+ * Decides when the JIT compilers have finished what a warm-up's requests gave them to do. The
+ * warm-up drives its minimum number of requests and then stops sending; from then on it samples
+ * the compiler threads ({@link CompilerActivity}) every {@link #SAMPLE_MILLIS} ms and is done once
+ * {@link #QUIET_SAMPLES} samples in a row found them quiet: no compiler thread running or waiting
+ * for a CPU at the sample, and at most {@link #QUIET_SHARE} of the interval spent on a CPU.
+ *
+ * <p>Why CPU rather than compilation time, and why stop sending: a successor's compilers run
+ * niced, so on a busy core a compilation takes many times its CPU time in wall time, and HotSpot's
+ * compilation time (wall) then never fell below a share of the warm-up's windows: the warm-up ran
+ * on to its time budget, driving requests (the successor's CPU, taken from the serving process)
+ * while the compilers were only waiting for the CPU. Measured by work, the warm-up costs what the
+ * requests and their compilations cost, whatever the machine's load stretches them to.
  */
 final class JitSettling {
 
-    /** Requests per measurement window. */
-    static final int WINDOW_REQUESTS = 500;
-    /** A window is quiet when the JIT spent at most this share of its wall time compiling. */
+    static final long SAMPLE_MILLIS = 100;
+    /** A sample interval is quiet when the compilers used at most this share of it. */
     static final double QUIET_SHARE = 0.05;
-    /** Quiet windows in a row that end the warm-up. */
-    static final int QUIET_WINDOWS = 2;
+    /** Quiet samples in a row that end the wait. */
+    static final int QUIET_SAMPLES = 3;
 
-    enum Outcome { RUNNING, SETTLED, REQUEST_LIMIT }
-
-    private final int minRequests;
-    private final int maxRequests;
-    private final LongSupplier compileMillis;
-    private final LongSupplier nanoTime;
-
-    private int completed;
+    private long lastCpuNanos = -1;
+    private long lastNanos;
     private int quietInARow;
-    private long windowStartNanos;
-    private long windowStartCompileMillis;
-    private Outcome outcome = Outcome.RUNNING;
+    private int samples;
 
     /**
-     * @param compileMillis total time the JIT has spent compiling so far, in ms; a supplier that
-     *                      always answers 0 (no monitoring) makes every window quiet
+     * Feeds one sample taken at {@code nowNanos}; returns whether the compilers have settled. The
+     * first sample only sets the baseline.
      */
-    JitSettling(int minRequests, int maxRequests, LongSupplier compileMillis, LongSupplier nanoTime) {
-        this.minRequests = minRequests;
-        this.maxRequests = Math.max(minRequests, maxRequests);
-        this.compileMillis = compileMillis;
-        this.nanoTime = nanoTime;
-        this.windowStartNanos = nanoTime.getAsLong();
-        this.windowStartCompileMillis = compileMillis.getAsLong();
+    boolean sample(CompilerActivity.Sample sample, long nowNanos) {
+        samples++;
+        if (lastCpuNanos >= 0) {
+            long interval = Math.max(1, nowNanos - lastNanos);
+            boolean quiet = !sample.running() && sample.cpuNanos() - lastCpuNanos <= QUIET_SHARE * interval;
+            quietInARow = quiet ? quietInARow + 1 : 0;
+        }
+        lastCpuNanos = sample.cpuNanos();
+        lastNanos = nowNanos;
+        return quietInARow >= QUIET_SAMPLES;
     }
 
-    /** Counts one completed request; returns whether the warm-up is over. */
-    boolean completed() {
-        if (outcome != Outcome.RUNNING) {
-            return true;
-        }
-        completed++;
-        if (completed % WINDOW_REQUESTS == 0) {
-            closeWindow();
-        }
-        if (completed >= maxRequests && outcome == Outcome.RUNNING) {
-            outcome = Outcome.REQUEST_LIMIT;
-        }
-        return outcome != Outcome.RUNNING;
-    }
-
-    private void closeWindow() {
-        long now = nanoTime.getAsLong();
-        long compiled = compileMillis.getAsLong();
-        double windowMillis = Math.max(1, (now - windowStartNanos) / 1_000_000.0);
-        boolean quiet = (compiled - windowStartCompileMillis) <= QUIET_SHARE * windowMillis;
-        quietInARow = quiet ? quietInARow + 1 : 0;
-        windowStartNanos = now;
-        windowStartCompileMillis = compiled;
-        if (completed >= minRequests && quietInARow >= QUIET_WINDOWS) {
-            outcome = Outcome.SETTLED;
-        }
-    }
-
-    int completedRequests() {
-        return completed;
-    }
-
-    Outcome outcome() {
-        return outcome;
+    /** Samples taken so far. */
+    int samples() {
+        return samples;
     }
 }

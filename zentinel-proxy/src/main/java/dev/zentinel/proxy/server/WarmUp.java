@@ -31,7 +31,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.LongSupplier;
+import java.util.concurrent.ScheduledFuture;
+import java.util.function.Supplier;
 
 /**
  * Warms the JIT up on the real request path before a process takes traffic: an in-process
@@ -40,18 +41,17 @@ import java.util.function.LongSupplier;
  * and throw-away metrics, no access log: real traffic then meets call sites whose types the
  * warm-up has already seen) and a few keep-alive client connections that send a mix of
  * proxied GET/HEAD/POST requests and respond-route requests, each one closing and reopening its
- * connection now and then so that accepting and setting up connections is compiled too. It runs
- * at least the requested number of requests, then on until the JIT has gone quiet
- * ({@link JitSettling}). Everything it opened is closed when it finishes, fails, or runs out of
- * budget.
+ * connection now and then so that accepting and setting up connections is compiled too. It
+ * drives the requested number of requests, then stops sending and waits until the JIT compilers
+ * have finished what those requests gave them to do ({@link JitSettling}): bounded by work, not
+ * by wall time, which a niced successor on a busy core has little of. Everything it opened is
+ * closed when it finishes, fails, or runs out of budget.
  */
 final class WarmUp {
 
     static final int CLIENT_CONNECTIONS = 4;
     /** Every this many requests a client asks for Connection: close and reconnects. */
     static final int REQUESTS_PER_CONNECTION = WarmUpRequests.PER_CONNECTION;
-    /** The warm-up goes on past its minimum while the JIT is busy, up to this many times it. */
-    static final int MAX_REQUESTS_FACTOR = 4;
     static final String LISTENER_NAME = "warmup";
 
     private final EventLoopGroup group;
@@ -65,7 +65,13 @@ final class WarmUp {
     private final AtomicBoolean finished = new AtomicBoolean();
     private final CompletableFuture<WarmUpReport> done = new CompletableFuture<>();
     private final AtomicInteger connections = new AtomicInteger();
-    private volatile JitSettling settling;
+    private final AtomicInteger completed = new AtomicInteger();
+    private final CompilerActivity compilers;
+    /** The requests to drive; once they are done the clients stop sending. */
+    private volatile int target;
+    /** When the last request was answered (System.nanoTime), once it was. */
+    private volatile long drivenAtNanos;
+    private volatile ScheduledFuture<?> settleSampler;
     private volatile InetSocketAddress proxyAddress;
     private volatile Upstreams upstreams;
 
@@ -73,6 +79,7 @@ final class WarmUp {
         this.group = group;
         this.transport = transport;
         this.limits = limits;
+        this.compilers = CompilerActivity.ofThisProcess();
     }
 
     CompletableFuture<WarmUpReport> run(int requests, Duration budget) {
@@ -88,11 +95,7 @@ final class WarmUp {
                 finish(null, "cancelled");
             }
         });
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        LongSupplier compileMillis = jit != null && jit.isCompilationTimeMonitoringSupported()
-                ? jit::getTotalCompilationTime : () -> 0L;
-        settling = new JitSettling(requests, (int) Math.min(Integer.MAX_VALUE, (long) requests * MAX_REQUESTS_FACTOR),
-                compileMillis, System::nanoTime);
+        target = requests;
         group.next().schedule(() -> finish(null, "time budget"), Math.max(1, budget.toMillis()), TimeUnit.MILLISECONDS);
         bind(new ServerBootstrap().childOption(ChannelOption.TCP_NODELAY, true).childHandler(new ChannelInitializer<>() {
             @Override
@@ -179,22 +182,61 @@ final class WarmUp {
         channel.closeFuture().addListener(f -> opened.remove(channel));
     }
 
-    /** Counts a completed request; returns whether the warm-up is over (and ends it if so). */
+    /**
+     * Counts a completed request; returns whether the clients are to stop sending (the requests
+     * are done; the one that completes them starts the wait for the compilers).
+     */
     private boolean completedOne() {
-        JitSettling s = settling;
-        boolean over;
-        synchronized (s) {
-            over = s.completed();
+        int n = completed.incrementAndGet();
+        if (n == target) {
+            drivenAtNanos = System.nanoTime();
+            awaitCompilers();
         }
-        if (over) {
-            finish(null, s.outcome() == JitSettling.Outcome.SETTLED ? "JIT settled" : "request limit");
+        return n >= target;
+    }
+
+    /** Whether requests are still to be sent. */
+    private boolean driving() {
+        return completed.get() < target;
+    }
+
+    /** Samples the compiler threads until they are quiet, then ends the warm-up (the time budget still bounds it). */
+    private void awaitCompilers() {
+        JitSettling settling = new JitSettling();
+        Supplier<CompilerActivity.Sample> sampler = compilerSampler();
+        settling.sample(sampler.get(), System.nanoTime());
+        settleSampler = group.next().scheduleAtFixedRate(() -> {
+            if (settling.sample(sampler.get(), System.nanoTime())) {
+                finish(null, "JIT settled");
+            }
+        }, JitSettling.SAMPLE_MILLIS, JitSettling.SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
+        if (finished.get()) {
+            settleSampler.cancel(false);
         }
-        return over;
+    }
+
+    /**
+     * The compiler threads as /proc shows them; without /proc, HotSpot's own compilation time
+     * (wall time, so a busy machine makes the wait longer, never shorter).
+     */
+    private Supplier<CompilerActivity.Sample> compilerSampler() {
+        if (compilers.available()) {
+            return compilers::sample;
+        }
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return () -> new CompilerActivity.Sample(0, false);
+        }
+        return () -> new CompilerActivity.Sample(TimeUnit.MILLISECONDS.toNanos(jit.getTotalCompilationTime()), false);
     }
 
     private void finish(Throwable error, String endedBy) {
         if (!finished.compareAndSet(false, true)) {
             return;
+        }
+        ScheduledFuture<?> sampler = settleSampler;
+        if (sampler != null) {
+            sampler.cancel(false);
         }
         opened.forEach(Channel::close);
         proxied.closeAll();
@@ -205,11 +247,9 @@ final class WarmUp {
         if (error != null) {
             done.completeExceptionally(error);
         } else {
-            int requests;
-            synchronized (settling) {
-                requests = settling.completedRequests();
-            }
-            done.complete(new WarmUpReport(requests, connections.get(), endedBy));
+            long drivenAt = drivenAtNanos;
+            long settleMillis = drivenAt == 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - drivenAt);
+            done.complete(new WarmUpReport(completed.get(), connections.get(), endedBy, settleMillis));
         }
     }
 
@@ -260,7 +300,9 @@ final class WarmUp {
                 return;
             }
             if (closeRequested && clean) {
-                startClient();
+                if (driving()) {
+                    startClient();
+                }
             } else {
                 finish(new IllegalStateException("warm-up connection closed unexpectedly"), null);
             }

@@ -160,13 +160,13 @@ final class WarmUp {
     }
 
     private void startClient() {
-        connections.incrementAndGet();
+        int connection = connections.incrementAndGet();
         ChannelFuture f = new Bootstrap().group(group).channel(transport.channelClass())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new HttpClientCodec(), new Client());
+                        ch.pipeline().addLast(new HttpClientCodec(), new Client(ClientEnd.of(connection)));
                     }
                 })
                 .connect(proxyAddress);
@@ -229,13 +229,45 @@ final class WarmUp {
     }
 
     /**
-     * A keep-alive client sending the request mix, one request at a time; its last request on a
-     * connection asks for Connection: close, and a new client takes over once the proxy closed it.
+     * How a warm-up client connection ends. Nearly all ask for Connection: close, as close-mode
+     * traffic ends every connection. A handful, the connections numbered 16, 32, 64, ... (powers of
+     * two), end with the client's reset instead: the proxy's read then fails, a branch of Netty's
+     * read and flush paths that no other warm-up connection takes. Left untaken, C2 compiles it as
+     * an uncommon trap, and the first real client that resets a connection after READY throws the
+     * compiled read path away and has it recompiled under load (measured: docs/benchmark.md, sixth
+     * pass). A handful, not a share: one connection in eight ending otherwise made close mode cost
+     * more CPU per request (ibid., lead's addendum; seventh pass for why). The first resets come
+     * before C2 compiles the read path, the later ones after, so a profile that missed them is
+     * corrected during the warm-up rather than after it.
+     */
+    enum ClientEnd {
+        /** The last request carries Connection: close; the proxy closes. */
+        ASKS_CLOSE,
+        /** After the last response the client closes with a reset (SO_LINGER 0). */
+        RESETS;
+
+        static final int FIRST_RESET = 16;
+
+        /** The ending of the {@code n}th client connection (from 1). */
+        static ClientEnd of(int n) {
+            return n >= FIRST_RESET && (n & (n - 1)) == 0 ? RESETS : ASKS_CLOSE;
+        }
+    }
+
+    /**
+     * A keep-alive client sending the request mix, one request at a time, that ends its
+     * connection after {@link #REQUESTS_PER_CONNECTION} requests the way its {@link ClientEnd}
+     * says; a new client takes over once the connection is closed.
      */
     private final class Client extends ChannelInboundHandlerAdapter {
 
+        private final ClientEnd end;
         private int sent;
-        private boolean closeRequested;
+        private boolean ending;
+
+        Client(ClientEnd end) {
+            this.end = end;
+        }
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -246,8 +278,14 @@ final class WarmUp {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             boolean last = msg instanceof LastHttpContent;
             ReferenceCountUtil.release(msg);
-            if (last && !completedOne() && !closeRequested) {
+            if (!last || completedOne()) {
+                return;
+            }
+            if (!ending) {
                 sendNext(ctx);
+            } else if (end == ClientEnd.RESETS) {
+                ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+                ctx.close();
             }
         }
 
@@ -256,7 +294,7 @@ final class WarmUp {
             if (finished.get()) {
                 return;
             }
-            if (closeRequested) {
+            if (ending) {
                 startClient();
             } else {
                 finish(new IllegalStateException("warm-up connection closed unexpectedly"), null);
@@ -288,8 +326,10 @@ final class WarmUp {
             request.headers().set(HttpHeaderNames.HOST, "warmup.local");
             addClientHeaders(request, sent);
             if (sent % REQUESTS_PER_CONNECTION == 0) {
-                closeRequested = true;
-                request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                ending = true;
+                if (end == ClientEnd.ASKS_CLOSE) {
+                    request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                }
             }
             ctx.writeAndFlush(request);
         }

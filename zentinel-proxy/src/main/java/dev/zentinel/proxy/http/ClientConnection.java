@@ -1,13 +1,11 @@
 package dev.zentinel.proxy.http;
 
 import dev.zentinel.proxy.accesslog.AccessRecord;
-import dev.zentinel.proxy.balance.Target;
 import dev.zentinel.proxy.config.RouteConfig;
 import dev.zentinel.proxy.metrics.ProxyMetrics;
 import dev.zentinel.proxy.routing.HeaderLookup;
 import dev.zentinel.proxy.upstream.DeadlineTimer;
 import dev.zentinel.proxy.upstream.ResponseFields;
-import dev.zentinel.proxy.upstream.TargetPool;
 import dev.zentinel.proxy.upstream.UpstreamConnection;
 import dev.zentinel.proxy.upstream.UpstreamExchange;
 import dev.zentinel.proxy.upstream.UpstreamFailure;
@@ -21,13 +19,11 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,7 +52,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     private final long idleTimeoutNanos;
     private final long maxBodyBytes;
     private final PipelinedRequests pipelined;
-    private final TargetChoice targets = new TargetChoice();
+    private final UpstreamLeg leg = new UpstreamLeg();
     private final ChannelFutureListener onConnect = this::onConnectComplete;
     private final DeadlineTimer timer = new DeadlineTimer(this::onTimer);
 
@@ -89,8 +85,6 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     private boolean http10;
     private boolean headRequest;
     private boolean hasBody;
-    /** The request body is chunked, and is re-chunked towards the origin. */
-    private boolean requestChunked;
     private boolean requestComplete;
     private boolean responseStarted;
     private boolean responseComplete;
@@ -98,16 +92,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     private boolean closeAfterResponse;
     /** The client itself asked for the connection to end after this request (RFC 9112 9.6). */
     private boolean clientClosing;
-    private boolean retried;
     private long startNanos;
     private long bytesIn;
     private long bytesOut;
     private int status;
-    private UpstreamGroup group;
-    private Target target;
-    private UpstreamConnection upstream;
-    private ChannelFuture pendingConnect;
-    private final ArrayDeque<HttpContent> earlyBody = new ArrayDeque<>(4);
 
     ClientConnection(ProxyContext px, String listener) {
         this.px = px;
@@ -202,9 +190,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
             clientBlockedSinceNanos = 0;
-            if (upstream != null) {
-                upstream.resumeReading();
-            }
+            leg.resumeReading();
         } else if (clientBlockedSinceNanos == 0) {
             clientBlockedSinceNanos = System.nanoTime();
         }
@@ -215,7 +201,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         timer.cancel();
         relay.releaseHeldHead();
         if (phase == Phase.EXCHANGE) {
-            abortUpstream();
+            leg.abort();
             if (!responseStarted) {
                 status = 499; // client closed before a response (nginx's convention)
             }
@@ -285,11 +271,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         responseStarted = false;
         responseComplete = false;
         discardBody = false;
-        retried = false;
         bytesIn = 0;
         bytesOut = 0;
         status = 0;
-        targets.reset();
         closeAfterResponse = lastAccepted || (draining && pipelined.requests() == 0);
         clientClosing = false;
         lastAccepted = false;
@@ -304,7 +288,6 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
             clientClosing = true;
         }
         long contentLength = req.contentLength;
-        requestChunked = req.chunked();
         hasBody = req.hasBody();
         if (contentLength > maxBodyBytes) {
             // Known up front: refuse before any upstream is involved; the body is never read.
@@ -330,7 +313,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
             // now, so the framing of what follows is unknown and the connection must close.
             respondLocal(((RouteAction.Respond) action).response(), expectsContinue(req));
         } else {
-            forward(((RouteAction.Forward) action).group());
+            forward(((RouteAction.Forward) action).group(), req.chunked());
         }
     }
 
@@ -366,22 +349,14 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
             if (last && responseComplete) {
                 finishExchange();
             }
-        } else if (upstream != null) {
-            writeRequestBody(upstream, content);
+        } else if (leg.send(content, ctx.alloc(), lastActivityNanos)) {
             flushUpstream = true;
-            if (last) {
-                upstream.requestSent(lastActivityNanos);
-            }
-        } else if (pendingConnect != null) {
-            earlyBody.add(content);
-        } else {
-            content.release();
         }
     }
 
     /** The request turned out bad mid-body (413, bad chunk): answer if still possible, then close. */
     private void failRequest(int error) {
-        abortUpstream();
+        leg.abort();
         if (responseComplete) {
             // Already answered (body was being discarded): just do not read the rest.
             closeAfterResponse = true;
@@ -418,35 +393,27 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
 
     // ---------------------------------------------------------------- upstream
 
-    private void forward(UpstreamGroup group) {
-        this.group = group;
+    private void forward(UpstreamGroup group, boolean chunkedBody) {
         upstreamName = group.name();
+        leg.begin(group, chunkedBody);
         acquireUpstream();
     }
 
     private void acquireUpstream() {
-        target = targets.pick(group.balancer());
-        target.acquire();
-        TargetPool pool = pools.pool(group, target);
-        UpstreamConnection pooled = retried ? null : pool.pollIdle();
+        UpstreamConnection pooled = leg.acquire(pools, onConnect);
         if (pooled != null) {
             bindUpstream(pooled);
-        } else {
-            targets.attempt();
-            pendingConnect = pool.connect();
-            pendingConnect.addListener(onConnect);
         }
     }
 
     private void onConnectComplete(ChannelFuture future) {
-        if (future != pendingConnect) {
+        if (!leg.awaited(future)) {
             // The exchange this connect was for is gone; the connection is of no use.
             if (future.isSuccess()) {
                 future.channel().close();
             }
             return;
         }
-        pendingConnect = null;
         if (future.isSuccess()) {
             lastActivityNanos = System.nanoTime();
             bindUpstream(UpstreamConnection.of(future.channel()));
@@ -455,9 +422,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         }
         UpstreamFailure failure = UpstreamFailure.ofConnect(future.cause());
         px.metrics().upstreamError(upstreamName, failure.metricKind());
-        targets.failed(target);
-        releaseTarget();
-        if (targets.attempts() < group.connectAttempts()) {
+        if (leg.connectFailed()) {
             acquireUpstream();
         } else {
             failBeforeResponse(failure);
@@ -466,42 +431,15 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     }
 
     private void bindUpstream(UpstreamConnection connection) {
-        upstream = connection;
-        connection.bind(this, headRequest);
-        connection.write(RequestHeadWriter.write(ctx.alloc(), request, clientIp, host));
-        if (!retried) {
-            // (A retried request has no body: only those are retried.)
-            HttpContent content;
-            while ((content = earlyBody.poll()) != null) {
-                writeRequestBody(connection, content);
-            }
-        }
+        leg.bind(connection, this, headRequest, RequestHeadWriter.write(ctx.alloc(), request, clientIp, host),
+                ctx.alloc());
         if (requestComplete) {
-            connection.requestSent(lastActivityNanos);
+            leg.requestSent(lastActivityNanos);
         }
         // Flushed by whoever drives this call (end of the client read batch, or the connect callback),
         // so a request head and its body usually leave in one write.
         flushUpstream = true;
         readClientIfWanted();
-    }
-
-    /** Request body towards the origin, re-chunked when the client chunked it; ownership of {@code content} passes. */
-    private void writeRequestBody(UpstreamConnection connection, HttpContent content) {
-        ByteBuf data = content.content();
-        boolean last = content instanceof LastHttpContent;
-        HttpHeaders trailers = last && requestChunked ? ((LastHttpContent) content).trailingHeaders() : null;
-        if (!data.isReadable()) {
-            content.release();
-        } else if (requestChunked) {
-            connection.write(ChunkFraming.sizeLine(ctx.alloc(), data.readableBytes()));
-            connection.write(data);
-            connection.write(ChunkFraming.crlf());
-        } else {
-            connection.write(data);
-        }
-        if (trailers != null) {
-            connection.write(ChunkFraming.lastChunk(ctx.alloc(), trailers));
-        }
     }
 
     @Override
@@ -550,40 +488,31 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     }
 
     private void pauseUpstreamIfClientBlocked() {
-        if (!ctx.channel().isWritable() && upstream != null) {
-            upstream.pauseReading();
+        if (!ctx.channel().isWritable() && leg.pauseReading()) {
             flushPending();
         }
     }
 
     private void completeResponse() {
         responseComplete = true;
-        UpstreamConnection connection = upstream;
-        upstream = null;
         if (!requestComplete) {
             closeAfterResponse = true;
         }
         long now = System.nanoTime();
-        if (connection != null) {
-            connection.release(requestComplete, now);
-        }
-        releaseTarget();
+        leg.complete(requestComplete, now);
         finishExchange(now);
         flushPending();
     }
 
     @Override
     public void onUpstreamFailure(UpstreamFailure failure) {
-        UpstreamConnection failed = upstream;
-        upstream = null;
-        releaseTarget();
+        UpstreamConnection failed = leg.dropFailed();
         if (phase != Phase.EXCHANGE) {
             return;
         }
-        if (!responseStarted && failure == UpstreamFailure.RESET && failed != null && failed.reused()
-                && !retried && requestComplete && !hasBody && isIdempotent(method)) {
+        if (!responseStarted && failure == UpstreamFailure.RESET && requestComplete && !hasBody
+                && isIdempotent(method) && leg.replayAfter(failed)) {
             // A pooled connection the origin had just closed: replay once on a fresh connection.
-            retried = true;
             acquireUpstream();
             flushPending();
             return;
@@ -610,7 +539,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     }
 
     private void failBeforeResponse(UpstreamFailure failure) {
-        releaseEarlyBody();
+        leg.releaseEarlyBody();
         // With the request body only partly consumed, the connection cannot carry another request.
         respondLocal(px.errors().get(failure.status()), !requestComplete);
     }
@@ -618,30 +547,6 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     private static boolean isIdempotent(HttpMethod m) {
         return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS
                 || m == HttpMethod.PUT || m == HttpMethod.DELETE || m == HttpMethod.TRACE;
-    }
-
-    private void abortUpstream() {
-        if (upstream != null) {
-            upstream.abort();
-            upstream = null;
-        }
-        pendingConnect = null;
-        releaseTarget();
-        releaseEarlyBody();
-    }
-
-    private void releaseTarget() {
-        if (target != null) {
-            target.release();
-            target = null;
-        }
-    }
-
-    private void releaseEarlyBody() {
-        HttpContent content;
-        while ((content = earlyBody.poll()) != null) {
-            content.release();
-        }
     }
 
     // ---------------------------------------------------------------- exchange end
@@ -655,7 +560,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
         lastActivityNanos = nowNanos;
         boolean close = closeAfterResponse;
         request = null;
-        group = null;
+        leg.end();
         phase = Phase.IDLE;
         if (close) {
             startClosing();
@@ -686,7 +591,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     /** Abandons the exchange and the connection (response already partly sent, or unrecoverable). */
     private void abortConnection() {
         relay.releaseHeldHead();
-        abortUpstream();
+        leg.abort();
         if (phase == Phase.EXCHANGE) {
             record();
         }
@@ -727,7 +632,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
 
     private void releaseQueue() {
         pipelined.clear();
-        releaseEarlyBody();
+        leg.releaseEarlyBody();
     }
 
     // ---------------------------------------------------------------- read demand, flushing
@@ -739,7 +644,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
                 break;
             case EXCHANGE:
                 if (!requestComplete) {
-                    if (discardBody || (upstream != null && upstream.isWritable())) {
+                    if (discardBody || leg.writable()) {
                         ctx.read();
                     }
                 } else if (pipelined.hasRoom()) {
@@ -756,9 +661,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     private void flushPending() {
         if (flushUpstream) {
             flushUpstream = false;
-            if (upstream != null) {
-                upstream.flush();
-            }
+            leg.flush();
         }
         if (flushClient) {
             flushClient = false;
@@ -834,7 +737,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter
     }
 
     private void onExchangeTimer(long now) {
-        boolean readingBody = !requestComplete && (discardBody || (upstream != null && upstream.isWritable()));
+        boolean readingBody = !requestComplete && (discardBody || leg.writable());
         if (readingBody) {
             long due = lastActivityNanos + idleTimeoutNanos;
             if (now - due >= 0) {

@@ -13,7 +13,6 @@ import dev.zentinel.proxy.upstream.Upstreams;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -21,23 +20,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.ReferenceCountUtil;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -64,16 +49,16 @@ final class WarmUp {
 
     static final int CLIENT_CONNECTIONS = 4;
     /** Every this many requests a client asks for Connection: close and reconnects. */
-    static final int REQUESTS_PER_CONNECTION = 16;
+    static final int REQUESTS_PER_CONNECTION = WarmUpRequests.PER_CONNECTION;
     /** The warm-up goes on past its minimum while the JIT is busy, up to this many times it. */
     static final int MAX_REQUESTS_FACTOR = 4;
     static final String LISTENER_NAME = "warmup";
-    private static final byte[] ORIGIN_BODY = "warm-up response body\n".repeat(8).getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] UPLOAD_BODY = new byte[1024];
 
     private final EventLoopGroup group;
     private final Transport transport;
     private final LimitsConfig limits;
+    private final WarmUpRequests requests = new WarmUpRequests();
+    private final WarmUpOrigin.Responses responses = new WarmUpOrigin.Responses();
     private final ConcurrentLinkedQueue<Channel> opened = new ConcurrentLinkedQueue<>();
     /** The proxy side's client connections, as a listener's registry holds them. */
     private final ConnectionRegistry proxied = new ConnectionRegistry();
@@ -113,7 +98,7 @@ final class WarmUp {
             @Override
             protected void initChannel(Channel ch) {
                 track(ch);
-                ch.pipeline().addLast(new HttpServerCodec(), new Origin());
+                ch.pipeline().addLast(new WarmUpOrigin(responses));
             }
         })).addListener(f -> {
             if (!f.isSuccess()) {
@@ -166,7 +151,7 @@ final class WarmUp {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new HttpClientCodec(), new Client(ClientEnd.of(connection)));
+                        ch.pipeline().addLast(new Client(ClientEnd.of(connection)));
                     }
                 })
                 .connect(proxyAddress);
@@ -234,36 +219,47 @@ final class WarmUp {
      * two), end with the client's reset instead: the proxy's read then fails, a branch of Netty's
      * read and flush paths that no other warm-up connection takes. Left untaken, C2 compiles it as
      * an uncommon trap, and the first real client that resets a connection after READY throws the
-     * compiled read path away and has it recompiled under load (measured: docs/benchmark.md, sixth
-     * pass). A handful, not a share: one connection in eight ending otherwise made close mode cost
-     * more CPU per request (ibid., lead's addendum; seventh pass for why). The first resets come
-     * before C2 compiles the read path, the later ones after, so a profile that missed them is
-     * corrected during the warm-up rather than after it.
+     * compiled read path away and has it recompiled under load (docs/benchmark.md, sixth pass). A
+     * handful, not a share: one connection in eight ending otherwise made close mode cost more CPU
+     * per request (ibid., lead's addendum; seventh pass). The first resets come before C2 compiles
+     * the read path, the later ones after it, so that a profile which missed them is corrected
+     * during the warm-up rather than after READY.
      */
     enum ClientEnd {
-        /** The last request carries Connection: close; the proxy closes. */
+        /** The connection's last request carries Connection: close; the proxy closes. */
         ASKS_CLOSE,
-        /** After the last response the client closes with a reset (SO_LINGER 0). */
+        /** The client sends one request fewer, then closes with a reset (SO_LINGER 0). */
         RESETS;
 
         static final int FIRST_RESET = 16;
 
-        /** The ending of the {@code n}th client connection (from 1). */
+        /** The ending of the {@code n}th client connection (counted from 1). */
         static ClientEnd of(int n) {
             return n >= FIRST_RESET && (n & (n - 1)) == 0 ? RESETS : ASKS_CLOSE;
+        }
+
+        /** Whether the request at {@code index} (from 0) is the connection's last. */
+        boolean isLast(int index) {
+            return this == RESETS ? index == WarmUpRequests.PER_CONNECTION - 2 : WarmUpRequests.closes(index);
         }
     }
 
     /**
-     * A keep-alive client sending the request mix, one request at a time, that ends its
-     * connection after {@link #REQUESTS_PER_CONNECTION} requests the way its {@link ClientEnd}
-     * says; a new client takes over once the connection is closed.
+     * A keep-alive client sending the request mix ({@link WarmUpRequests}), one request at a time,
+     * that ends its connection the way its {@link ClientEnd} says; a new client takes over once the
+     * connection is closed. It finds each response's end from its head alone
+     * ({@link RawMessageReader}).
      */
     private final class Client extends ChannelInboundHandlerAdapter {
 
+        private final RawMessageReader responses = new RawMessageReader(RawMessageReader.DEFAULT_MAX_HEAD_BYTES,
+                this::responseBody);
         private final ClientEnd end;
         private int sent;
+        /** The connection's last request has been sent. */
         private boolean ending;
+        private boolean awaitingHeadResponse;
+        private boolean over;
 
         Client(ClientEnd end) {
             this.end = end;
@@ -276,9 +272,16 @@ final class WarmUp {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            boolean last = msg instanceof LastHttpContent;
-            ReferenceCountUtil.release(msg);
-            if (!last || completedOne()) {
+            ByteBuf in = (ByteBuf) msg;
+            try {
+                responses.read(in, head -> answered(ctx));
+            } finally {
+                in.release();
+            }
+        }
+
+        private void answered(ChannelHandlerContext ctx) {
+            if (over || (over = completedOne())) {
                 return;
             }
             if (!ending) {
@@ -294,7 +297,12 @@ final class WarmUp {
             if (finished.get()) {
                 return;
             }
-            if (ending) {
+            // A response that was to end with the connection has ended now.
+            boolean clean = responses.closed(head -> answered(ctx));
+            if (finished.get()) {
+                return;
+            }
+            if (ending && clean) {
                 startClient();
             } else {
                 finish(new IllegalStateException("warm-up connection closed unexpectedly"), null);
@@ -307,84 +315,27 @@ final class WarmUp {
         }
 
         private void sendNext(ChannelHandlerContext ctx) {
-            FullHttpRequest request;
-            switch (sent++ & 3) {
-                case 0:
-                    request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/proxy/item?id=" + sent);
-                    break;
-                case 1:
-                    request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/proxy/upload",
-                            Unpooled.wrappedBuffer(UPLOAD_BODY));
-                    HttpUtil.setContentLength(request, UPLOAD_BODY.length);
-                    break;
-                case 2:
-                    request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.HEAD, "/proxy/item");
-                    break;
-                default:
-                    request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/health");
-            }
-            request.headers().set(HttpHeaderNames.HOST, "warmup.local");
-            addClientHeaders(request, sent);
-            if (sent % REQUESTS_PER_CONNECTION == 0) {
+            int index = sent++;
+            byte[] request = requests.bytes(index);
+            awaitingHeadResponse = requests.isHead(index);
+            if (end.isLast(index)) {
                 ending = true;
-                if (end == ClientEnd.ASKS_CLOSE) {
-                    request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-                }
             }
-            ctx.writeAndFlush(request);
+            ctx.writeAndFlush(ctx.alloc().directBuffer(request.length).writeBytes(request), ctx.voidPromise());
         }
-    }
 
-    /**
-     * Fields real clients send, spelled as they do (mixed case, digits, punctuation): header
-     * parsing branches on the bytes of names and values, and a warm-up that sent only Netty's
-     * lower-case names left branches that real traffic takes untaken, so the first real request
-     * made the compiled parsers trap and recompile (measured: docs/benchmark.md).
-     */
-    private static void addClientHeaders(FullHttpRequest request, int sent) {
-        request.headers()
-                .set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) zentinel-warmup/1.0")
-                .set("Accept", sent % 2 == 0 ? "*/*" : "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8")
-                .set("Accept-Encoding", "gzip, deflate, br")
-                .set("Accept-Language", "en-US,en;q=0.5")
-                .set("X-Request-ID", "wu-" + sent + "-7f3a9c")
-                .set("Cookie", "session=ab12CD34; theme=dark");
-        if (sent % 3 == 0) {
-            request.headers().set("X-Forwarded-For", "192.0.2." + (sent & 127));
-        }
-    }
-
-    /** Response fields real origins send, in their usual spelling (see {@link #addClientHeaders}). */
-    private static void addOriginHeaders(DefaultFullHttpResponse response) {
-        response.headers()
-                .set("Content-Type", "text/plain; charset=utf-8")
-                .set("Date", "Fri, 27 Nov 2026 01:00:00 GMT")
-                .set("Cache-Control", "no-cache, max-age=0")
-                .set("Server", "warmup-origin/1.0")
-                .set("X-Content-Type-Options", "nosniff")
-                .set("ETag", "\"5f2b-1a\"");
-    }
-
-    /** The in-process origin: a fixed keep-alive response to every request. */
-    private static final class Origin extends ChannelInboundHandlerAdapter {
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            boolean last = msg instanceof LastHttpContent;
-            ReferenceCountUtil.release(msg);
-            if (last) {
-                ByteBuf body = Unpooled.wrappedBuffer(ORIGIN_BODY);
-                DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
-                HttpUtil.setContentLength(response, ORIGIN_BODY.length);
-                addOriginHeaders(response);
-                ctx.writeAndFlush(response);
+        /** A response's body: none to a HEAD or for 204/304, else its Content-Length, else until the close. */
+        private long responseBody(RawMessageReader.Head head) {
+            if (head.status() < 200) {
+                throw new IllegalStateException("warm-up client: unexpected interim response " + head.status());
             }
-        }
-
-        /** The warm-up closes everything at once when it ends, so a reset here is expected, not news. */
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
+            if (awaitingHeadResponse || head.status() == 204 || head.status() == 304) {
+                return 0;
+            }
+            if (head.transferEncoding()) {
+                throw new IllegalStateException("warm-up client: a response with Transfer-Encoding was not expected");
+            }
+            return head.contentLength() >= 0 ? head.contentLength() : RawMessageReader.UNTIL_CLOSE;
         }
     }
 }

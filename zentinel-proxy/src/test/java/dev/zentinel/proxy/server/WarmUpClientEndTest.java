@@ -17,4 +17,15 @@ class WarmUpClientEndTest {
         assertThat(WarmUp.ClientEnd.of(48)).isEqualTo(WarmUp.ClientEnd.ASKS_CLOSE);
         assertThat(WarmUp.ClientEnd.of(Integer.MAX_VALUE)).isEqualTo(WarmUp.ClientEnd.ASKS_CLOSE);
     }
+
+    @Test
+    void aResettingConnectionSendsOneRequestFewerSoThatNoneOfItsRequestsAsksForClose() {
+        int perConnection = WarmUpRequests.PER_CONNECTION;
+        assertThat(IntStream.range(0, perConnection).filter(WarmUp.ClientEnd.ASKS_CLOSE::isLast))
+                .containsExactly(perConnection - 1);
+        assertThat(WarmUpRequests.closes(perConnection - 1)).isTrue();
+        assertThat(IntStream.range(0, perConnection).filter(WarmUp.ClientEnd.RESETS::isLast))
+                .containsExactly(perConnection - 2);
+        assertThat(IntStream.rangeClosed(0, perConnection - 2).filter(WarmUpRequests::closes)).isEmpty();
+    }
 }

@@ -39,7 +39,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +83,8 @@ public final class InstanceRunner {
     private volatile ServiceNotifications notifications;
     /** Present while this process, a successor started in the background, still runs niced. */
     private final Optional<BackgroundStartup> background;
+    /** Niced while a hand-over is in flight, not while this process serves alone (see CompilerPriority). */
+    private final CompilerPriority compilers;
 
     /**
      * @param runArguments the {@code run} command line, given again to a successor at upgrade
@@ -98,6 +99,7 @@ public final class InstanceRunner {
         this.runArguments = List.copyOf(runArguments);
         this.launcher = launcher;
         this.background = background;
+        this.compilers = new CompilerPriority(ThreadNiceness.ofThisProcess(), config.upgrade().successorNice());
         this.status = new StatusReport(protocol.mapper(), self.pid(), ZentinelVersion.get(), launch.generation(),
                 Instant.now(), state, draining);
     }
@@ -218,29 +220,10 @@ public final class InstanceRunner {
         } finally {
             controlPlane.ifPresent(ControlPlaneWarmUp::close);
         }
+        // A fresh start's JIT compilers keep their priority: see CompilerPriority (niced only around a hand-over).
         background.ifPresent(b -> b.foreground("warmed up", false));
-        if (background.isEmpty()) {
-            compilersBehindServing();
-        }
         step("pre-connecting upstreams", () -> proxy.preconnectUpstreams(PRECONNECT_BOUND));
         step("opening listeners", () -> proxy.openListeners(launch, settings.startStepTimeout()));
-    }
-
-    /**
-     * A process not started in the background (a fresh start) sends its JIT compilers to
-     * niceness + upgrade.successor-nice once warmed up, as a successor's stay: what they compile
-     * later (at its first hand-over, the cold hand-over and drain paths) then takes the CPU the
-     * event loops leave, instead of competing with them at the moment they serve every client.
-     */
-    private void compilersBehindServing() {
-        int by = config.upgrade().successorNice();
-        ThreadNiceness threads = ThreadNiceness.ofThisProcess();
-        OptionalInt current = threads.processNiceness();
-        if (by <= 0 || current.isEmpty()) {
-            return;
-        }
-        threads.lowerTo(current.getAsInt() + by, ThreadNiceness::isCompiler)
-                .ifPresent(problem -> log.info("JIT compiler threads stay at their priority: {}", problem));
     }
 
     /**
@@ -405,12 +388,14 @@ public final class InstanceRunner {
                 return false;
             }
             notifications.upgrading();
+            compilers.behindHandover();
             return true;
         }
 
         @Override
         public void handoverFailed(String reason) {
             state.transition(InstanceState.UPGRADING, InstanceState.SERVING);
+            compilers.handoverFailed();
             notifications.upgradeFailed(reason);
         }
 

@@ -91,6 +91,11 @@ final class ThreadNiceness {
         return error.isEmpty() ? Optional.empty() : Optional.of(error);
     }
 
+    /** Whether every thread whose kernel name {@code select} accepts runs at niceness {@code target} or higher. */
+    boolean allAtLeast(int target, Predicate<String> select) {
+        return threads(select, nice -> nice < target, target).length == 0;
+    }
+
     /** This process's niceness, when it can be read. */
     OptionalInt processNiceness() {
         return niceness.current();

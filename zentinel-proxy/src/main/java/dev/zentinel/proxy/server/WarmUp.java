@@ -148,13 +148,13 @@ final class WarmUp {
     }
 
     private void startClient() {
-        int connection = connections.incrementAndGet();
+        connections.incrementAndGet();
         ChannelFuture f = new Bootstrap().group(group).channel(transport.channelClass())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new Client(ClientEnd.of(connection)));
+                        ch.pipeline().addLast(new Client());
                     }
                 })
                 .connect(proxyAddress);
@@ -254,56 +254,19 @@ final class WarmUp {
     }
 
     /**
-     * How a warm-up client connection ends. Nearly all ask for Connection: close, as close-mode
-     * traffic ends every connection. A handful, the connections numbered 16, 32, 64, ... (powers of
-     * two), end with the client's reset instead: the proxy's read then fails, a branch of Netty's
-     * read and flush paths that no other warm-up connection takes. Left untaken, C2 compiles it as
-     * an uncommon trap, and the first real client that resets a connection after READY throws the
-     * compiled read path away and has it recompiled under load (docs/benchmark.md, sixth pass). A
-     * handful, not a share: one connection in eight ending otherwise made close mode cost more CPU
-     * per request (ibid., lead's addendum; seventh pass). The first resets come before C2 compiles
-     * the read path, the later ones after it, so that a profile which missed them is corrected
-     * during the warm-up rather than after READY.
-     */
-    enum ClientEnd {
-        /** The connection's last request carries Connection: close; the proxy closes. */
-        ASKS_CLOSE,
-        /** The client sends one request fewer, then closes with a reset (SO_LINGER 0). */
-        RESETS;
-
-        static final int FIRST_RESET = 16;
-
-        /** The ending of the {@code n}th client connection (counted from 1). */
-        static ClientEnd of(int n) {
-            return n >= FIRST_RESET && (n & (n - 1)) == 0 ? RESETS : ASKS_CLOSE;
-        }
-
-        /** Whether the request at {@code index} (from 0) is the connection's last. */
-        boolean isLast(int index) {
-            return this == RESETS ? index == WarmUpRequests.PER_CONNECTION - 2 : WarmUpRequests.closes(index);
-        }
-    }
-
-    /**
-     * A keep-alive client sending the request mix ({@link WarmUpRequests}), one request at a time,
-     * that ends its connection the way its {@link ClientEnd} says; a new client takes over once the
-     * connection is closed. It finds each response's end from its head alone
+     * A keep-alive client sending the request mix ({@link WarmUpRequests}), one request at a time;
+     * its last request on a connection asks for Connection: close, and a new client takes over
+     * once the proxy closed it. It finds each response's end from its head alone
      * ({@link RawMessageReader}).
      */
     private final class Client extends ChannelInboundHandlerAdapter {
 
         private final RawMessageReader responses = new RawMessageReader(RawMessageReader.DEFAULT_MAX_HEAD_BYTES,
                 this::responseBody);
-        private final ClientEnd end;
         private int sent;
-        /** The connection's last request has been sent. */
-        private boolean ending;
+        private boolean closeRequested;
         private boolean awaitingHeadResponse;
         private boolean over;
-
-        Client(ClientEnd end) {
-            this.end = end;
-        }
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -321,14 +284,8 @@ final class WarmUp {
         }
 
         private void answered(ChannelHandlerContext ctx) {
-            if (over || (over = completedOne())) {
-                return;
-            }
-            if (!ending) {
+            if (!over && !(over = completedOne()) && !closeRequested) {
                 sendNext(ctx);
-            } else if (end == ClientEnd.RESETS) {
-                ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
-                ctx.close();
             }
         }
 
@@ -342,7 +299,7 @@ final class WarmUp {
             if (finished.get()) {
                 return;
             }
-            if (ending && clean) {
+            if (closeRequested && clean) {
                 if (driving()) {
                     startClient();
                 }
@@ -360,8 +317,8 @@ final class WarmUp {
             int index = sent++;
             byte[] request = requests.bytes(index);
             awaitingHeadResponse = requests.isHead(index);
-            if (end.isLast(index)) {
-                ending = true;
+            if (WarmUpRequests.closes(index)) {
+                closeRequested = true;
             }
             ctx.writeAndFlush(ctx.alloc().directBuffer(request.length).writeBytes(request), ctx.voidPromise());
         }

@@ -9,9 +9,10 @@ import java.nio.charset.StandardCharsets;
  * cycles through a proxied GET, a proxied POST with a body, a proxied HEAD and a request the
  * respond route answers, each with the header fields and spellings real clients send (Netty's
  * lower-case names for the fields a Netty client sets itself, mixed case for the rest, values
- * with digits and punctuation): header parsing branches on the bytes of names and values, and a
- * warm-up that sent only lower-case names left branches that real traffic takes untaken, so the
- * first real request made the compiled parsers trap and recompile (docs/benchmark.md). Immutable.
+ * with digits and punctuation, a Host with and without a port): header parsing and routing
+ * branch on the bytes of names and values, and a warm-up that sent only lower-case names (or
+ * never a port) left branches that real traffic takes untaken, so the first real request made
+ * the compiled code trap and recompile (docs/benchmark.md). Immutable.
  */
 final class WarmUpRequests {
 
@@ -45,6 +46,11 @@ final class WarmUpRequests {
         return index == PER_CONNECTION - 1;
     }
 
+    /** The Host value of a connection's {@code sent}-th request. */
+    private static String host(int sent) {
+        return sent % 2 == 0 ? "warmup.local:8080" : "warmup.local";
+    }
+
     /** One request; {@code sent} counts from 1 on its connection (it numbers ids and picks variants). */
     private static byte[] encode(int sent) {
         StringBuilder head = new StringBuilder(512);
@@ -58,7 +64,8 @@ final class WarmUpRequests {
             case 2 -> head.append("HEAD /proxy/item HTTP/1.1\r\n");
             default -> head.append("GET /health HTTP/1.1\r\n");
         }
-        head.append("host: warmup.local\r\n")
+        // Every other request names a port, as clients of a non-default port do: routing strips it.
+        head.append("host: ").append(host(sent)).append("\r\n")
                 .append("User-Agent: Mozilla/5.0 (X11; Linux x86_64) zentinel-warmup/1.0\r\n")
                 .append("Accept: ").append(sent % 2 == 0 ? "*/*" : "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8")
                 .append("\r\n")

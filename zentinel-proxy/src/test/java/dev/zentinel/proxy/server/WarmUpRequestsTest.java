@@ -61,7 +61,7 @@ class WarmUpRequestsTest {
         assertThat(text(head)).endsWith("\r\n\r\n").contains("content-length: 176\r\n");
     }
 
-    /** The request exactly as the Netty-codec warm-up built it for its {@code sent}-th request on a connection. */
+    /** The warm-up's {@code sent}-th request on a connection as Netty's encoder writes it. */
     private static byte[] nettyRequest(int sent) {
         FullHttpRequest request;
         switch ((sent - 1) & 3) {
@@ -74,7 +74,7 @@ class WarmUpRequestsTest {
             case 2 -> request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.HEAD, "/proxy/item");
             default -> request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/health");
         }
-        request.headers().set(HttpHeaderNames.HOST, "warmup.local");
+        request.headers().set(HttpHeaderNames.HOST, sent % 2 == 0 ? "warmup.local:8080" : "warmup.local");
         request.headers()
                 .set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) zentinel-warmup/1.0")
                 .set("Accept", sent % 2 == 0 ? "*/*" : "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8")

@@ -26,7 +26,7 @@ public record UpgradeConfig(
      * requests in its whole time budget (docs/benchmark.md, seventh session): a larger number
      * would end by the time budget and take the serving process's CPU all of that time.
      */
-    public static final int DEFAULT_WARMUP_REQUESTS = 3_000;
+    public static final int DEFAULT_WARMUP_REQUESTS = 10_000;
     public static final Duration DEFAULT_WARMUP_TIMEOUT = Duration.ofSeconds(15);
     /**
      * While draining, an idle keep-alive connection is closed only after this long without a

@@ -22,9 +22,9 @@ public record UpgradeConfig(
     public static final int DEFAULT_MAX_DRAINING_GENERATIONS = 2;
     /**
      * Requests a starting process drives through its own pipeline; it then waits until the JIT
-     * compilers have gone quiet. A niced successor on a saturated core completed 2,700-6,200
-     * requests in its whole time budget (docs/benchmark.md, seventh session): a larger number
-     * would end by the time budget and take the serving process's CPU all of that time.
+     * compilers have gone quiet. Fewer (3,000) saved CPU before READY but left more compilation
+     * for after it, where it cost the p99 (docs/benchmark.md, seventh session); a niced
+     * successor on a saturated core does not reach this many and ends by the time budget.
      */
     public static final int DEFAULT_WARMUP_REQUESTS = 10_000;
     public static final Duration DEFAULT_WARMUP_TIMEOUT = Duration.ofSeconds(15);

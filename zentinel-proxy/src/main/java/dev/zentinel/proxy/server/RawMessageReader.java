@@ -1,8 +1,10 @@
 package dev.zentinel.proxy.server;
 
+import dev.zentinel.proxy.wire.FieldNames;
+import dev.zentinel.proxy.wire.HttpSyntax;
+import dev.zentinel.proxy.wire.ListElements;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 
@@ -126,10 +128,6 @@ final class RawMessageReader {
      */
     record Head(String firstToken, int status, long contentLength, boolean close, boolean transferEncoding) {
 
-        private static final byte[] CONTENT_LENGTH = bytes("content-length");
-        private static final byte[] CONNECTION = bytes("connection");
-        private static final byte[] TRANSFER_ENCODING = bytes("transfer-encoding");
-
         /** Whether this is a request with the method HEAD (a response to it has no body). */
         boolean isHeadRequest() {
             return firstToken.equals("HEAD");
@@ -154,12 +152,11 @@ final class RawMessageReader {
                     throw new IllegalStateException("malformed header line: " + text(b, line, end));
                 }
                 int valueFrom = skipSpaces(b, colon + 1, end);
-                if (nameIs(b, line, colon, CONTENT_LENGTH)) {
-                    contentLength = number(b, valueFrom, end);
-                } else if (nameIs(b, line, colon, CONNECTION)) {
-                    close |= text(b, valueFrom, end).toLowerCase(Locale.ROOT).contains("close");
-                } else if (nameIs(b, line, colon, TRANSFER_ENCODING)) {
-                    transferEncoding = true;
+                switch (FieldNames.classify(b, line, colon)) {
+                    case FieldNames.CONTENT_LENGTH -> contentLength = number(b, valueFrom, end);
+                    case FieldNames.CONNECTION -> close |= ListElements.contains(b, valueFrom, end, "close");
+                    case FieldNames.TRANSFER_ENCODING -> transferEncoding = true;
+                    default -> { }
                 }
             }
             return new Head(first, status, contentLength, close, transferEncoding);
@@ -171,7 +168,7 @@ final class RawMessageReader {
             }
             int status = 0;
             for (int i = from; i < from + 3; i++) {
-                if (b[i] < '0' || b[i] > '9') {
+                if (!HttpSyntax.isDigit(b[i])) {
                     throw new IllegalStateException("malformed status line: " + text(b, 0, lineEnd));
                 }
                 status = status * 10 + (b[i] - '0');
@@ -181,7 +178,7 @@ final class RawMessageReader {
 
         private static long number(byte[] b, int from, int to) {
             int end = to;
-            while (end > from && (b[end - 1] == ' ' || b[end - 1] == '\t')) {
+            while (end > from && HttpSyntax.isWhitespace(b[end - 1])) {
                 end--;
             }
             if (end == from || end - from > 18) {
@@ -189,28 +186,12 @@ final class RawMessageReader {
             }
             long n = 0;
             for (int i = from; i < end; i++) {
-                if (b[i] < '0' || b[i] > '9') {
+                if (!HttpSyntax.isDigit(b[i])) {
                     throw new IllegalStateException("bad Content-Length: " + text(b, from, to));
                 }
                 n = n * 10 + (b[i] - '0');
             }
             return n;
-        }
-
-        private static boolean nameIs(byte[] b, int from, int colon, byte[] lowerCaseName) {
-            if (colon - from != lowerCaseName.length) {
-                return false;
-            }
-            for (int i = 0; i < lowerCaseName.length; i++) {
-                byte c = b[from + i];
-                if (c >= 'A' && c <= 'Z') {
-                    c = (byte) (c + ('a' - 'A'));
-                }
-                if (c != lowerCaseName[i]) {
-                    return false;
-                }
-            }
-            return true;
         }
 
         /** The index of the CR of the CR LF ending the line that starts at {@code from}. */
@@ -234,7 +215,7 @@ final class RawMessageReader {
 
         private static int skipSpaces(byte[] b, int from, int to) {
             int i = from;
-            while (i < to && (b[i] == ' ' || b[i] == '\t')) {
+            while (i < to && HttpSyntax.isWhitespace(b[i])) {
                 i++;
             }
             return i;
@@ -242,10 +223,6 @@ final class RawMessageReader {
 
         private static String text(byte[] b, int from, int to) {
             return new String(b, from, Math.max(0, Math.min(to, from + 200) - from), StandardCharsets.ISO_8859_1);
-        }
-
-        private static byte[] bytes(String s) {
-            return s.getBytes(StandardCharsets.US_ASCII);
         }
     }
 }

@@ -50,8 +50,6 @@ import java.util.function.Supplier;
 final class WarmUp {
 
     static final int CLIENT_CONNECTIONS = 4;
-    /** Every this many requests a client asks for Connection: close and reconnects. */
-    static final int REQUESTS_PER_CONNECTION = WarmUpRequests.PER_CONNECTION;
     static final String LISTENER_NAME = "warmup";
 
     private final EventLoopGroup group;

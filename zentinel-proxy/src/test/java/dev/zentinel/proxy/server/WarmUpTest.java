@@ -33,8 +33,8 @@ class WarmUpTest {
 
         assertThat(report.requests()).as("the requests asked for, plus those in flight on the other clients")
                 .isBetween(2000, 2000 + WarmUp.CLIENT_CONNECTIONS - 1);
-        assertThat(report.connections()).as("clients reconnect every %d requests", WarmUp.REQUESTS_PER_CONNECTION)
-                .isGreaterThanOrEqualTo(report.requests() / WarmUp.REQUESTS_PER_CONNECTION);
+        assertThat(report.connections()).as("clients reconnect every %d requests", WarmUpRequests.PER_CONNECTION)
+                .isGreaterThanOrEqualTo(report.requests() / WarmUpRequests.PER_CONNECTION);
         assertThat(report.endedBy()).as("a minute is ample for the compilers to go quiet").isEqualTo("JIT settled");
         assertThat(report.settleMillis()).isGreaterThanOrEqualTo(JitSettling.QUIET_SAMPLES * JitSettling.SAMPLE_MILLIS);
 

@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -170,6 +171,35 @@ class ZentinelProcessIT {
                 assertThat(inFlight).failsWithin(Duration.ofSeconds(60));
                 assertThat(origin.waitingAtGate()).isEqualTo(1);
             }
+        }
+    }
+
+    @Test
+    void underNohupTheIgnoredSighupIsReportedAndDoesNotDisturbServing() throws Exception {
+        int port = ports.next();
+        ZentinelConfig config = ZentinelConfig.withRuntimeDirectory(runtime)
+                .listener("http", port)
+                .respondRoute("all", "/", 200, "ok\n");
+        Path configFile = temp.resolve("zentinel.yaml");
+        config.writeTo(configFile);
+        // nohup execs the launcher, which execs java: the pid is the JVM's.
+        List<String> command = List.of("nohup", distribution.launcher().toString(),
+                "run", "--config", configFile.toString());
+        try (ZentinelProcess zentinel = ZentinelProcess.startCommand(temp, "zentinel", config.controlSocket(), ENV,
+                command).awaitServing()) {
+            Awaitility.await("the ignored-SIGHUP warning").atMost(Duration.ofSeconds(30))
+                    .until(() -> zentinel.stderr().contains("SIGHUP was ignored when this process started"));
+
+            // The kernel discards a signal whose disposition is "ignore" when it is sent, so once
+            // kill(1) has returned there is nothing left to arrive later.
+            zentinel.signal("HUP");
+
+            JsonNode status = zentinel.status();
+            assertThat(status.path("pid").asLong()).isEqualTo(zentinel.pid());
+            assertThat(status.path("state").asText()).isEqualTo("serving");
+            assertThat(status.path("generation").asLong()).isEqualTo(1);
+            assertThat(http.get(port, "/").body()).isEqualTo("ok\n");
+            assertThat(zentinel.stderr()).doesNotContain("SIGHUP received");
         }
     }
 

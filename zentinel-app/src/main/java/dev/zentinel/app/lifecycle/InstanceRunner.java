@@ -140,7 +140,11 @@ public final class InstanceRunner {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> removeRuntimeFiles(started.control(), pidFile),
                 "zentinel-runtime-files-cleanup"));
         state.transition(InstanceState.STARTING, InstanceState.SERVING);
-        UpgradeSignal.install(this::onUpgradeSignal);
+        if (!UpgradeSignal.install(this::onUpgradeSignal)) {
+            log.warn("SIGHUP was ignored when this process started (nohup?) and stays ignored: "
+                    + "kill -HUP will not upgrade it; use `zentinel upgrade`, or start it without nohup "
+                    + "(e.g. setsid) to have the signal");
+        }
         if (launch.freshStart()) {
             notifications.ready("serving, generation " + launch.generation(), this::healthy);
         }

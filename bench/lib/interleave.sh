@@ -11,6 +11,22 @@
 # Every proxy is pinned to the same CPU (PROXY_CPU), so the idle ones sit next to the measured one;
 # their CPU during other proxies' slices is recorded (column other_ms) to show what that costs.
 
+# CPU ticks of the JIT compiler threads (HotSpot's "C1 CompilerThre..", "C2 CompilerThre..") of
+# PID; 0 for a process without them (nginx, HAProxy). Tells a slice spent compiling from a slow one.
+bench_jit_ticks() {
+  local t rest name total=0
+  local -a f
+  for t in /proc/"$1"/task/*; do
+    read -r rest 2>/dev/null <"$t/stat" || continue
+    name="${rest#*(}"; name="${name%%)*}"
+    case "$name" in C1\ Comp* | C2\ Comp*) ;; *) continue ;; esac
+    rest="${rest##*) }"
+    read -r -a f <<<"$rest"
+    total=$((total + f[11] + f[12]))
+  done
+  echo "$total"
+}
+
 # Per-CPU counters from /proc/stat: "busy idle irq steal" in clock ticks, busy = user+nice+system,
 # irq = irq+softirq (softirq is where loopback TCP runs; it is not charged to any process).
 bench_cpu_counters() {
@@ -27,7 +43,7 @@ interleave_run() {
   local slice="$1" slices="$2" warm="$3" round="$4" tsv="$5"; shift 5
   local -a names=("$@")
   local -A ports pids root labels
-  local p i out t0 t1 o0 o1 c0 c1 l0 l1 ok rps p50 p99 failed
+  local p i out t0 t1 o0 o1 c0 c1 l0 l1 j0 j1 g0 g1 ok rps p50 p99 failed
   for p in "${names[@]}"; do
     labels[$p]="$("${p}_version")"
     labels[$p]="${labels[$p]:0:28}"
@@ -55,11 +71,13 @@ interleave_run() {
       t0="$(bench_cpu_ticks ${pids[$p]})"
       o0="$(interleave_others_ticks "$p" pids "${names[@]}")"
       c0="$(bench_cpu_counters "$PROXY_CPU")"; l0="$(bench_cpu_counters "$LOAD_CPU")"
+      j0="$(bench_jit_ticks "${root[$p]}")"; g0="$(bench_cpu_ticks "$ORIGIN_PID")"
       drive "$out" "${ports[$p]}" "$slice" measured
       # shellcheck disable=SC2086
       t1="$(bench_cpu_ticks ${pids[$p]})"
       o1="$(interleave_others_ticks "$p" pids "${names[@]}")"
       c1="$(bench_cpu_counters "$PROXY_CPU")"; l1="$(bench_cpu_counters "$LOAD_CPU")"
+      j1="$(bench_jit_ticks "${root[$p]}")"; g1="$(bench_cpu_ticks "$ORIGIN_PID")"
       # A proxy that died or a slice without a single answer must not leave a plausible table behind.
       if ! bench_alive "${root[$p]}"; then
         interleave_stop_all "${names[@]}"
@@ -76,15 +94,15 @@ interleave_run() {
       p50="$(bench_field "$out" RESULT p50_us)"; p99="$(bench_field "$out" RESULT p99_us)"
       awk -v r="$round" -v i="$i" -v t="$(date -u +%H:%M:%S)" -v name="$p" -v lab="${labels[$p]}" \
         -v rps="$rps" -v p50="$p50" -v p99="$p99" -v failed="$failed" -v ok="$ok" \
-        -v d=$((t1 - t0)) -v od=$((o1 - o0)) -v hz="$CLK_TCK" -v c0="$c0" -v c1="$c1" -v l0="$l0" -v l1="$l1" \
+        -v d=$((t1 - t0)) -v od=$((o1 - o0)) -v jd=$((j1 - j0)) -v gd=$((g1 - g0)) -v hz="$CLK_TCK" -v c0="$c0" -v c1="$c1" -v l0="$l0" -v l1="$l1" \
         -v load="$(cut -d' ' -f1 /proc/loadavg)" '
         BEGIN {
           split(c0, a, " "); split(c1, b, " "); split(l0, x, " "); split(l1, y, " ")
           ms = 1000 / hz
-          printf "%d\t%d\t%s\t%s\t%s\t%.0f\t%d\t%d\t%d\t%.1f\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n",
+          printf "%d\t%d\t%s\t%s\t%s\t%.0f\t%d\t%d\t%d\t%.1f\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%.1f\t%s\n",
             r, i, t, name, lab, rps, p50, p99, failed, d * 1e6 / hz / ok, od * ms,
             (b[1] - a[1]) * ms, (b[2] - a[2]) * ms, (b[3] - a[3]) * ms, (b[4] - a[4]) * ms,
-            (y[2] - x[2]) * ms, (y[4] - x[4]) * ms, load
+            (y[2] - x[2]) * ms, (y[4] - x[4]) * ms, jd * ms, gd * 1e6 / hz / ok, load
         }' >>"$tsv"
       bench_log "round $round slice $i ${labels[$p]}: $(tail -1 "$tsv" | cut -f6) req/s, $(tail -1 "$tsv" | cut -f10) us/req, steal $(tail -1 "$tsv" | cut -f15) ms"
     done
@@ -93,7 +111,7 @@ interleave_run() {
 }
 
 interleave_tsv_header() {
-  printf 'round\tslice\ttime\tproxy\tlabel\trps\tp50_us\tp99_us\tfailed\tcpu_us_req\tother_ms\tpcpu_busy_ms\tpcpu_idle_ms\tpcpu_irq_ms\tpcpu_steal_ms\tlcpu_idle_ms\tlcpu_steal_ms\tload1\n'
+  printf 'round\tslice\ttime\tproxy\tlabel\trps\tp50_us\tp99_us\tfailed\tcpu_us_req\tother_ms\tpcpu_busy_ms\tpcpu_idle_ms\tpcpu_irq_ms\tpcpu_steal_ms\tlcpu_idle_ms\tlcpu_steal_ms\tjit_ms\torigin_us_req\tload1\n'
 }
 
 # CPU ticks of every proxy but $1 (the ones idling next to the measured one).
@@ -134,6 +152,9 @@ interleave_summary() {
       failed[p] += $9; other[p] = other[p] " " $11; steal[p] += $15; lsteal[p] += $17; n[p]++
       rrps[r, p] = rrps[r, p] " " $6; rcpu[r, p] = rcpu[r, p] " " $10
       srps[r, $2, p] = $6; scpu[r, $2, p] = $10; if ($2 > maxslice[r]) maxslice[r] = $2
+      jit[p] += $18; origin[p] = origin[p] " " $19
+      # Correlation of the proxy CPU per request with the origin CPU per request (the machine canary).
+      m++; sx += $10; sy += $19; sxx += $10 * $10; syy += $19 * $19; sxy += $10 * $19
     }
     END {
       printf "%-28s %10s %9s %9s %8s %11s %8s %9s %9s\n", "proxy (medians of slices)", "req/s", "p50 ms", "p99 ms", "failed", "CPU us/req", "slices", "steal ms", "idle cost"
@@ -142,6 +163,12 @@ interleave_summary() {
         printf "%-28s %10.0f %9.3f %9.3f %8d %11.1f %8d %9d %8.0fms\n", label[p], median(rps[p]), median(p50[p]) / 1000,
           median(p99[p]) / 1000, failed[p], median(cpu[p]), n[p], steal[p] + lsteal[p], median(other[p])
       }
+      printf "\nmachine canary: the origin (same job in every slice, on the load CPU) used a median of"
+      for (i = 1; i <= k; i++) printf "%s %.1f us/req during %s'"'"'s slices", (i > 1 ? ";" : ""), median(origin[order[i]]), label[order[i]]
+      vx = m * sxx - sx * sx; vy = m * syy - sy * sy
+      if (m > 2 && vx > 0 && vy > 0) printf ";\nper slice, the proxy'"'"'s CPU per request and the origin'"'"'s correlate with r = %.2f (a high r: both follow a common cause, the machine or the pace of the load)", (m * sxy - sx * sy) / sqrt(vx * vy)
+      printf "\n"
+      for (i = 1; i <= k; i++) if (jit[order[i]] > 0) printf "JIT compiler threads of %s: %d ms of CPU over its %d slices\n", label[order[i]], jit[order[i]], n[order[i]]
       printf "\nper round (medians of that round'"'"'s slices): req/s / CPU us/req\n"
       printf "%-6s", "round"; for (i = 1; i <= k; i++) printf " %28s", label[order[i]]; printf "\n"
       for (j = 1; j <= nr; j++) {

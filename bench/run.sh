@@ -21,7 +21,8 @@ usage: bench/run.sh [--duration S] [--connections N] [--mode keepalive|close] [-
                     java generator; latency counts from each request's due time
   --interleave S    start and warm (--warmup) every proxy first, then alternate load slices of S
                     seconds between them (1..60), --slices per proxy (default 20, 1..500); medians
-                    over the slices; --repeat R does that R times with fresh processes. Needs wrk.
+                    over the slices; --repeat R does that R times with fresh processes. Needs wrk;
+                    --duration and the origin-only baseline are not used in this mode.
                     Per-slice table (with the proxy CPU's steal) in bench/results/. See docs/benchmark.md.
 Environment: ZENTINEL_DIST (distribution directory), BENCH_PROXY_CPU (0), BENCH_LOAD_CPU (1),
 BENCH_ZENTINEL_JAVA_OPTS, BENCH_BODY_BYTES (13), BENCH_KEEP_TMP=1 keeps the temp dir.
@@ -33,7 +34,7 @@ EOF
 . "$(dirname "$0")/lib/interleave.sh"
 
 duration=10 connections=64 mode=keepalive compare=0 warmup=5 loadgen=auto only="" repeat=1 rate=""
-interleave="" slices=20
+interleave="" slices=""
 int_arg() { # name value min max
   [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge "$3" ] && [ "$2" -le "$4" ] || bench_die "$1 must be an integer in $3..$4, got '$2'"
   echo "$2"
@@ -57,7 +58,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-if [ -n "$interleave" ]; then
+if [ -z "$interleave" ]; then
+  [ -z "$slices" ] || bench_die "--slices needs --interleave"
+else
+  slices="${slices:-20}"
   # A JVM generator per slice would spend its slice starting up; wrk is measured from its first request.
   [ -n "$rate" ] && bench_die "--interleave and --rate do not combine (slices are closed-loop wrk runs)"
   [ "$loadgen" = java ] && bench_die "--interleave needs wrk (a JVM generator would warm up in every slice)"
@@ -80,6 +84,8 @@ fi
 
 if [ -n "$only" ]; then
   IFS=, read -r -a proxies <<<"$only"
+  # Each proxy keeps its state in its own globals (proxies.sh), so one name cannot run twice.
+  [ "$(printf '%s\n' "${proxies[@]}" | sort -u | wc -l)" -eq "${#proxies[@]}" ] || bench_die "--only names a proxy twice: $only"
 elif [ "$compare" = 1 ]; then
   proxies=(zentinel nginx haproxy)
 else

@@ -2,11 +2,12 @@
 # Interleaved comparison for bench/run.sh --interleave SLICE_SECONDS (sourced after common.sh and
 # proxies.sh).
 #
-# Why: on a shared virtual machine the CPU a pinned proxy gets swings by a third from one minute to
-# the next (steal, the host's other tenants). A sequential comparison gives each proxy its own
-# minute, so it measures the minute as much as the proxy. Here every proxy is started and warmed
-# first; then short load slices alternate between them (A B C A B C ...), so a slow minute hits
-# all of them, and the medians over many slices compare the proxies, not the minutes.
+# Why: on a shared virtual machine the CPU cost of a request swings up to 2x from one few-second
+# stretch to the next, for every process alike and with next to no steal (the host's other
+# tenants; docs/benchmark.md, eighth pass). A sequential comparison gives each proxy its own
+# stretch, so it measures the stretch as much as the proxy. Here every proxy is started and warmed
+# first; then short load slices alternate between them (A B C A B C ...), so a slow stretch hits
+# all of them, and the medians over many slices compare the proxies, not the stretches.
 #
 # Every proxy is pinned to the same CPU (PROXY_CPU), so the idle ones sit next to the measured one;
 # their CPU during other proxies' slices is recorded (column other_ms) to show what that costs.
@@ -28,15 +29,15 @@ bench_jit_ticks() {
 }
 
 # Per-CPU counters from /proc/stat: "busy idle irq steal" in clock ticks, busy = user+nice+system,
-# irq = irq+softirq (softirq is where loopback TCP runs; it is not charged to any process).
+# irq = irq+softirq (softirq is where loopback TCP runs).
 bench_cpu_counters() {
   awk -v c="cpu$1" '$1 == c { print $2 + $3 + $4, $5 + $6, $7 + $8, $9; found = 1; exit }
     END { if (!found) print "0 0 0 0" }' /proc/stat 2>/dev/null || echo "0 0 0 0"
 }
 
 # usage: interleave_run SLICE_SECONDS SLICES WARMUP_SECONDS ROUND RESULTS_TSV NAME...
-# Starts NAME... (each on its own port), warms each for WARMUP_SECONDS with load, then runs SLICES slices
-# per proxy, alternating. Appends one line per slice to RESULTS_TSV (columns: see
+# Starts NAME... (each on its own port), warms each for WARMUP_SECONDS with load, then runs
+# SLICES slices per proxy, alternating. Appends one line per slice to RESULTS_TSV (columns: see
 # interleave_tsv_header). Dies (after stopping what it started) when a proxy does not start:
 # a comparison with a proxy missing would silently compare nothing.
 interleave_run() {

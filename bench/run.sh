@@ -7,8 +7,8 @@ set -euo pipefail
 usage() {
   cat <<'EOF'
 usage: bench/run.sh [--duration S] [--connections N] [--mode keepalive|close] [--compare]
-                    [--warmup S] [--repeat R] [--loadgen auto|wrk|java] [--only zentinel|nginx|haproxy]
-                    [--rate R]
+                    [--warmup S] [--repeat R] [--loadgen auto|wrk|java] [--only NAME[,NAME...]]
+                    [--rate R] [--interleave SLICE_S [--slices N]]
   --duration S      measured seconds per proxy (default 10, 1..600)
   --connections N   concurrent client connections (default 64, 1..10000)
   --mode M          keepalive: reuse client connections; close: one request per connection (default keepalive)
@@ -16,9 +16,14 @@ usage: bench/run.sh [--duration S] [--connections N] [--mode keepalive|close] [-
   --warmup S        unmeasured load before each measurement, for JIT and caches (default 5, 0..120)
   --repeat R        rounds; proxies are interleaved per round and medians reported (default 1, 1..20)
   --loadgen G       wrk (if installed) or java (bench/loadgen/LoadGen.java); default auto = wrk when present
-  --only NAME       run just this proxy (implies nothing about --compare)
+  --only NAMES      run just these proxies (comma-separated: zentinel, nginx, haproxy)
   --rate R          open loop: offer R requests/s (1..1000000) instead of the closed loop; needs the
                     java generator; latency counts from each request's due time
+  --interleave S    start and warm (--warmup) every proxy first, then alternate load slices of S
+                    seconds between them (1..60), --slices per proxy (default 20, 1..500); medians
+                    over the slices; --repeat R does that R times with fresh processes. Needs wrk;
+                    --duration and the origin-only baseline are not used in this mode.
+                    Per-slice table (with the proxy CPU's steal) in bench/results/. See docs/benchmark.md.
 Environment: ZENTINEL_DIST (distribution directory), BENCH_PROXY_CPU (0), BENCH_LOAD_CPU (1),
 BENCH_ZENTINEL_JAVA_OPTS, BENCH_BODY_BYTES (13), BENCH_KEEP_TMP=1 keeps the temp dir.
 EOF
@@ -26,8 +31,10 @@ EOF
 
 . "$(dirname "$0")/lib/common.sh"
 . "$(dirname "$0")/lib/proxies.sh"
+. "$(dirname "$0")/lib/interleave.sh"
 
 duration=10 connections=64 mode=keepalive compare=0 warmup=5 loadgen=auto only="" repeat=1 rate=""
+interleave="" slices=""
 int_arg() { # name value min max
   [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge "$3" ] && [ "$2" -le "$4" ] || bench_die "$1 must be an integer in $3..$4, got '$2'"
   echo "$2"
@@ -41,13 +48,26 @@ while [ $# -gt 0 ]; do
     --warmup) warmup="$(int_arg "$1" "${2:-}" 0 120)"; shift 2 ;;
     --repeat) repeat="$(int_arg "$1" "${2:-}" 1 20)"; shift 2 ;;
     --loadgen) [[ "${2:-}" =~ ^(auto|wrk|java)$ ]] || bench_die "--loadgen must be auto, wrk or java"; loadgen="$2"; shift 2 ;;
-    --only) [[ "${2:-}" =~ ^(zentinel|nginx|haproxy)$ ]] || bench_die "--only must be zentinel, nginx or haproxy"; only="$2"; shift 2 ;;
+    --only) [[ "${2:-}" =~ ^(zentinel|nginx|haproxy)(,(zentinel|nginx|haproxy))*$ ]] \
+              || bench_die "--only must be zentinel, nginx or haproxy, or a comma-separated list of them"; only="$2"; shift 2 ;;
     --rate) rate="$(int_arg "$1" "${2:-}" 1 1000000)"; shift 2 ;;
+    --interleave) interleave="$(int_arg "$1" "${2:-}" 1 60)"; shift 2 ;;
+    --slices) slices="$(int_arg "$1" "${2:-}" 1 500)"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; bench_die "unknown argument '$1'" ;;
   esac
 done
 
+if [ -z "$interleave" ]; then
+  [ -z "$slices" ] || bench_die "--slices needs --interleave"
+else
+  slices="${slices:-20}"
+  # A JVM generator per slice would spend its slice starting up; wrk is measured from its first request.
+  [ -n "$rate" ] && bench_die "--interleave and --rate do not combine (slices are closed-loop wrk runs)"
+  [ "$loadgen" = java ] && bench_die "--interleave needs wrk (a JVM generator would warm up in every slice)"
+  command -v wrk >/dev/null 2>&1 || bench_die "--interleave needs wrk, which is not installed (apt-get install wrk)"
+  loadgen=wrk
+fi
 if [ -n "$rate" ]; then
   # wrk has no fixed-rate mode (wrk2's -R would be needed); the in-repo generator has one.
   [ "$loadgen" = wrk ] && bench_die "--rate needs the java generator (wrk has no fixed-rate mode)"
@@ -63,7 +83,9 @@ elif [ "$loadgen" = wrk ] && ! command -v wrk >/dev/null 2>&1; then
 fi
 
 if [ -n "$only" ]; then
-  proxies=("$only")
+  IFS=, read -r -a proxies <<<"$only"
+  # Each proxy keeps its state in its own globals (proxies.sh), so one name cannot run twice.
+  [ "$(printf '%s\n' "${proxies[@]}" | sort -u | wc -l)" -eq "${#proxies[@]}" ] || bench_die "--only names a proxy twice: $only"
 elif [ "$compare" = 1 ]; then
   proxies=(zentinel nginx haproxy)
 else
@@ -133,6 +155,29 @@ for p in "${proxies[@]}"; do
     runnable+=("$p")
   fi
 done
+
+if [ -n "$interleave" ]; then
+  [ "${#runnable[@]}" -gt 0 ] || bench_die "--interleave: no proxy to run (${notes[*]})"
+  stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+  mkdir -p "$BENCH_DIR/results"
+  slice_tsv="$BENCH_DIR/results/interleave-$stamp-$mode-slices.tsv"
+  interleave_tsv_header >"$slice_tsv"
+  for ((round = 1; round <= repeat; round++)); do
+    interleave_run "$interleave" "$slices" "$warmup" "$round" "$slice_tsv" "${runnable[@]}"
+  done
+  report="$(
+    echo "Zentinel bench $(date -u +%Y-%m-%dT%H:%MZ): $mode, $connections connections, interleaved: all proxies started and warmed (${warmup}s each), then $slices slice(s) of ${interleave}s per proxy, alternating; x $repeat round(s) with fresh processes; load generator: wrk"
+    echo "Machine: $(bench_machine_line)"
+    echo "Medians over all slices; 'steal ms' is the hypervisor's steal on both bench CPUs during that proxy's slices;"
+    echo "'idle cost' is the median CPU the other (idle) proxies on the same core used per slice."
+    interleave_summary "$slice_tsv"
+    for n in "${notes[@]}"; do echo "note: $n"; done
+    echo "per-slice table: $slice_tsv"
+  )"
+  echo "$report"
+  echo "$report" >"$BENCH_DIR/results/interleave-$stamp-$mode.txt"
+  exit 0
+fi
 
 # Rounds interleave the proxies so slow drifts in background load hit all of them alike.
 for ((round = 1; round <= repeat; round++)); do

@@ -56,6 +56,11 @@ public final class BackgroundStartup implements AutoCloseable {
         return Optional.of(startup);
     }
 
+    /** The niceness this process returns to: its predecessor's. */
+    int restoreNice() {
+        return targetNice;
+    }
+
     /**
      * The predecessor's deadline has come while this process is still starting: every thread but
      * the JIT compilers and the event loops returns to the predecessor's niceness, so that the
@@ -76,8 +81,9 @@ public final class BackgroundStartup implements AutoCloseable {
 
     /**
      * Returns to the predecessor's niceness, the first time it is called, every thread but the
-     * JIT compilers (which stay niced: the compilations real traffic still triggers after READY
-     * then use idle CPU instead of half a busy core) and, when {@code mainToo} is false, the main
+     * JIT compilers (which stay niced until the predecessor has exited, see {@link CompilerPriority}:
+     * the compilations real traffic triggers right after READY then use idle CPU instead of half a
+     * busy core while the predecessor still drains) and, when {@code mainToo} is false, the main
      * thread (whose remaining start-up work, after READY, should not compete with the first
      * requests either; {@link #serving} brings it back).
      */
@@ -92,7 +98,8 @@ public final class BackgroundStartup implements AutoCloseable {
 
     /**
      * Once serving: the main thread returns to the predecessor's niceness too, with every thread
-     * it started meanwhile (they inherited its niceness), the JIT compilers still excepted.
+     * it started meanwhile (they inherited its niceness), the JIT compilers still excepted
+     * ({@link CompilerPriority} returns them).
      */
     synchronized void serving() {
         restore("serving", name -> !ThreadNiceness.isCompiler(name));

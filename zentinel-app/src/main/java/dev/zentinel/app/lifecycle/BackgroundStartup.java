@@ -80,6 +80,22 @@ public final class BackgroundStartup implements AutoCloseable {
     }
 
     /**
+     * The warm-up begins: every thread returns to the predecessor's niceness, the JIT compilers
+     * and event loops included (and the event loops the warm-up starts inherit it from the main
+     * thread). The warm-up is bounded by work (requests, then the compilers going quiet), so at
+     * full priority it takes the same CPU from the serving process in less time; niced on a
+     * saturated core it got a tenth of it and ran out of time half done.
+     */
+    synchronized void warmUpInForeground() {
+        if (foreground) {
+            return;
+        }
+        foreground = true;
+        timer.shutdown();
+        restore("warming up", name -> true);
+    }
+
+    /**
      * Returns to the predecessor's niceness, the first time it is called, every thread but the
      * JIT compilers (which stay niced until the predecessor has exited, see {@link CompilerPriority}:
      * the compilations real traffic triggers right after READY then use idle CPU instead of half a

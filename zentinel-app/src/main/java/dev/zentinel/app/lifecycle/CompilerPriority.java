@@ -81,6 +81,18 @@ final class CompilerPriority {
                 .ifPresent(problem -> log.info("JIT compiler threads stay at their priority: {}", problem));
     }
 
+    /**
+     * This successor's compilers were brought to full priority for its warm-up: they go back
+     * behind the predecessor's event loops until it has exited. Raising a niceness needs no privilege.
+     */
+    synchronized void warmedUp() {
+        if (!predecessorAround || nicedFrom.isEmpty() || by == 0) {
+            return;
+        }
+        threads.lowerTo(nicedFrom.getAsInt() + by, ThreadNiceness::isCompiler)
+                .ifPresent(problem -> log.info("JIT compiler threads stay at their priority: {}", problem));
+    }
+
     /** The hand-over failed and this process serves on: its compilers return unless its predecessor still drains. */
     synchronized void handoverFailed() {
         handingOver = false;

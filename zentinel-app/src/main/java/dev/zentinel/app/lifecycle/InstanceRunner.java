@@ -215,6 +215,7 @@ public final class InstanceRunner {
             EventLoopGroup controlGroup) throws StartupException {
         Optional<ControlPlaneWarmUp> controlPlane = ControlPlaneWarmUp.start(layout.warmUpControlSocket(self.pid()),
                 commands().get(ControlPlaneWarmUp.COMMAND), self.uid(), sockets, controlGroup, protocol);
+        background.ifPresent(BackgroundStartup::warmUpInForeground);
         try {
             // A stop asked meanwhile (SIGTERM, e.g. from a predecessor giving up) ends the warm-up at once.
             step("warming up", () -> proxy.warmUp(settings.startStepTimeout(), readyBy(System.getenv()),
@@ -225,6 +226,7 @@ public final class InstanceRunner {
         // The JIT compilers keep their priority: full in a fresh start, niced in a successor until its
         // predecessor is gone (see CompilerPriority).
         background.ifPresent(b -> b.foreground("warmed up", false));
+        compilers.warmedUp();
         step("pre-connecting upstreams", () -> proxy.preconnectUpstreams(PRECONNECT_BOUND));
         step("opening listeners", () -> proxy.openListeners(launch, settings.startStepTimeout()));
     }

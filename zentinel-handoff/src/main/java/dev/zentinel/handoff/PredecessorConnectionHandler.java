@@ -128,7 +128,7 @@ final class PredecessorConnectionHandler extends SimpleChannelInboundHandler<Obj
         if (frame.type() != MessageType.OFFER) {
             throw new HandoffProtocolException("expected OFFER or REFUSED but got " + frame.type());
         }
-        Messages.Offer o = Messages.read(frame, Messages.Offer.class);
+        Messages.Offer o = Messages.readOffer(frame);
         if (!Protocol.SUPPORTED_VERSIONS.contains(o.protocolVersion()) || frame.version() != o.protocolVersion()) {
             throw new HandoffProtocolException("OFFER chose protocol version " + o.protocolVersion() + " in a v" + frame.version()
                     + " frame; this build speaks " + Protocol.SUPPORTED_VERSIONS);

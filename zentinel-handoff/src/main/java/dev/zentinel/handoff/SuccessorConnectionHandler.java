@@ -119,7 +119,7 @@ final class SuccessorConnectionHandler extends SimpleChannelInboundHandler<Objec
     }
 
     private void onHello(Frame frame) throws HandoffProtocolException {
-        Messages.Hello hello = Messages.read(frame, Messages.Hello.class);
+        Messages.Hello hello = Messages.readHello(frame);
         if (hello.protocolVersions() == null || hello.snapshotVersions() == null
                 || hello.protocolVersions().size() > Protocol.MAX_VERSION_LIST || hello.snapshotVersions().size() > Protocol.MAX_VERSION_LIST) {
             throw new HandoffProtocolException("HELLO must list at most " + Protocol.MAX_VERSION_LIST + " protocol and snapshot versions");
@@ -212,7 +212,7 @@ final class SuccessorConnectionHandler extends SimpleChannelInboundHandler<Objec
     }
 
     private void onSendFds(Frame frame) throws HandoffProtocolException {
-        int count = Messages.read(frame, Messages.Count.class).count();
+        int count = Messages.readCount(frame).count();
         if (count != offered.size()) {
             throw new HandoffProtocolException("SEND_FDS asks for " + count + " descriptors, the offer had " + offered.size());
         }
@@ -230,7 +230,7 @@ final class SuccessorConnectionHandler extends SimpleChannelInboundHandler<Objec
     }
 
     private void onFdsReceived(Frame frame) throws HandoffProtocolException {
-        int count = Messages.read(frame, Messages.Count.class).count();
+        int count = Messages.readCount(frame).count();
         if (count != offered.size()) {
             throw new HandoffProtocolException("FDS_RECEIVED reports " + count + " descriptors, " + offered.size() + " were sent");
         }
@@ -240,7 +240,7 @@ final class SuccessorConnectionHandler extends SimpleChannelInboundHandler<Objec
     }
 
     private void onReady(Frame frame) throws HandoffProtocolException {
-        Messages.Ready ready = Messages.read(frame, Messages.Ready.class);
+        Messages.Ready ready = Messages.readReady(frame);
         Protocol.checkedVersion(ready.version(), MessageType.READY);
         readinessTimer.cancel();
         phase = Phase.READY_RECEIVED;

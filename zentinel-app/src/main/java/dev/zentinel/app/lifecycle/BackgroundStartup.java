@@ -13,12 +13,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The successor's side of {@link BackgroundStart}: it runs niced until it has warmed up, then
- * returns to its predecessor's niceness before it accepts a connection. A machine with no idle
- * CPU would starve a niced start-up, so once the predecessor's deadline (3/5 of its readiness
- * timeout, counted from the spawn) has passed the start-up threads return anyway (the warm-up's
- * event loops only once warmed up, see {@link #deadline}): a busy machine slows an upgrade down
- * but does not make it fail. A successor that cannot return serves anyway and says so.
+ * The successor's side of {@link BackgroundStart}: it runs niced through JVM start-up,
+ * configuration and the hand-over of the sockets, and returns to its predecessor's niceness when
+ * its warm-up begins ({@link #warmUpInForeground}), before it accepts a connection. A machine with
+ * no idle CPU would starve a niced start-up, so once the predecessor's deadline (3/5 of its
+ * readiness timeout, counted from the spawn) has passed the start-up threads return anyway (see
+ * {@link #deadline}): a busy machine slows an upgrade down but does not make it fail. A successor
+ * that cannot return serves anyway and says so. Its JIT compilers are then
+ * {@link CompilerPriority}'s.
  */
 public final class BackgroundStartup implements AutoCloseable {
 
@@ -56,15 +58,16 @@ public final class BackgroundStartup implements AutoCloseable {
         return Optional.of(startup);
     }
 
+    /** The niceness this process returns to: its predecessor's. */
+    int restoreNice() {
+        return targetNice;
+    }
+
     /**
-     * The predecessor's deadline has come while this process is still starting: every thread but
-     * the JIT compilers and the event loops returns to the predecessor's niceness, so that the
-     * start-up steps left (main thread, hand-over, control plane) are no longer slowed down. The
-     * event loops stay niced for as long as they carry the warm-up, which is bounded by time
-     * itself (it ends before the predecessor stops waiting): on a core with no idle time a
-     * warm-up at full priority takes about half of it from the serving process (measured:
-     * docs/benchmark.md, "Closed loop: where the successor's CPU goes"). {@link #foreground}
-     * brings them back once warmed up.
+     * The predecessor's deadline has come before the warm-up began: every thread but the JIT
+     * compilers and the event loops returns to the predecessor's niceness, so that the start-up
+     * steps left (main thread, hand-over, control plane) are no longer slowed down; the warm-up
+     * brings the rest back when it begins.
      */
     synchronized void deadline() {
         if (foreground) {
@@ -75,9 +78,26 @@ public final class BackgroundStartup implements AutoCloseable {
     }
 
     /**
+     * The warm-up begins: every thread returns to the predecessor's niceness, the JIT compilers
+     * and event loops included (and the event loops the warm-up starts inherit it from the main
+     * thread). The warm-up is bounded by work (requests, then the compilers going quiet), so at
+     * full priority it takes the same CPU from the serving process in less time; niced on a
+     * saturated core it got a tenth of it and ran out of time half done.
+     */
+    synchronized void warmUpInForeground() {
+        if (foreground) {
+            return;
+        }
+        foreground = true;
+        timer.shutdown();
+        restore("warming up", name -> true);
+    }
+
+    /**
      * Returns to the predecessor's niceness, the first time it is called, every thread but the
-     * JIT compilers (which stay niced: the compilations real traffic still triggers after READY
-     * then use idle CPU instead of half a busy core) and, when {@code mainToo} is false, the main
+     * JIT compilers (which stay niced until the predecessor has exited, see {@link CompilerPriority}:
+     * the compilations real traffic triggers right after READY then use idle CPU instead of half a
+     * busy core while the predecessor still drains) and, when {@code mainToo} is false, the main
      * thread (whose remaining start-up work, after READY, should not compete with the first
      * requests either; {@link #serving} brings it back).
      */
@@ -92,7 +112,8 @@ public final class BackgroundStartup implements AutoCloseable {
 
     /**
      * Once serving: the main thread returns to the predecessor's niceness too, with every thread
-     * it started meanwhile (they inherited its niceness), the JIT compilers still excepted.
+     * it started meanwhile (they inherited its niceness), the JIT compilers still excepted
+     * ({@link CompilerPriority} returns them).
      */
     synchronized void serving() {
         restore("serving", name -> !ThreadNiceness.isCompiler(name));

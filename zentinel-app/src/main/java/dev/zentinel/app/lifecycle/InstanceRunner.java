@@ -39,6 +39,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -83,7 +84,7 @@ public final class InstanceRunner {
     private volatile ServiceNotifications notifications;
     /** Present while this process, a successor started in the background, still runs niced. */
     private final Optional<BackgroundStartup> background;
-    /** Niced while a hand-over is in flight, not while this process serves alone (see CompilerPriority). */
+    /** Niced while a hand-over is in flight or a predecessor drains, not while this process serves alone (see CompilerPriority). */
     private final CompilerPriority compilers;
 
     /**
@@ -99,7 +100,8 @@ public final class InstanceRunner {
         this.runArguments = List.copyOf(runArguments);
         this.launcher = launcher;
         this.background = background;
-        this.compilers = new CompilerPriority(ThreadNiceness.ofThisProcess(), config.upgrade().successorNice());
+        this.compilers = new CompilerPriority(ThreadNiceness.ofThisProcess(), config.upgrade().successorNice(),
+                background.map(b -> OptionalInt.of(b.restoreNice())).orElse(OptionalInt.empty()));
         this.status = new StatusReport(protocol.mapper(), self.pid(), ZentinelVersion.get(), launch.generation(),
                 Instant.now(), state, draining);
     }
@@ -217,6 +219,7 @@ public final class InstanceRunner {
             EventLoopGroup controlGroup) throws StartupException {
         Optional<ControlPlaneWarmUp> controlPlane = ControlPlaneWarmUp.start(layout.warmUpControlSocket(self.pid()),
                 commands().get(ControlPlaneWarmUp.COMMAND), self.uid(), sockets, controlGroup, protocol);
+        background.ifPresent(BackgroundStartup::warmUpInForeground);
         try {
             // A stop asked meanwhile (SIGTERM, e.g. from a predecessor giving up) ends the warm-up at once.
             step("warming up", () -> proxy.warmUp(settings.startStepTimeout(), readyBy(System.getenv()),
@@ -224,8 +227,10 @@ public final class InstanceRunner {
         } finally {
             controlPlane.ifPresent(ControlPlaneWarmUp::close);
         }
-        // A fresh start's JIT compilers keep their priority: see CompilerPriority (niced only around a hand-over).
+        // The JIT compilers keep their priority: full in a fresh start, niced in a successor until its
+        // predecessor is gone (see CompilerPriority).
         background.ifPresent(b -> b.foreground("warmed up", false));
+        compilers.warmedUp();
         step("pre-connecting upstreams", () -> proxy.preconnectUpstreams(PRECONNECT_BOUND));
         step("opening listeners", () -> proxy.openListeners(launch, settings.startStepTimeout()));
     }
@@ -258,6 +263,9 @@ public final class InstanceRunner {
         // a busy core may spend most of its time in.
         step("taking over from pid " + predecessor.pid(), () -> predecessor.ready(CurrentProcess.age())
                 .get(settings.startStepTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        // Our compilers, niced since the background start, return once the predecessor is gone (see CompilerPriority).
+        ProcessHandle.of(predecessor.pid()).filter(ProcessHandle::isAlive).ifPresentOrElse(
+                p -> p.onExit().thenRun(compilers::predecessorGone), compilers::predecessorGone);
         for (Predecessor.Draining older : predecessor.draining()) {
             Optional<ProcessHandle> process = ProcessHandle.of(older.pid()).filter(ProcessHandle::isAlive);
             if (process.isPresent()) {

@@ -9,6 +9,7 @@ import dev.zentinel.app.upgrade.BackgroundStart;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
@@ -74,6 +75,43 @@ class BackgroundStartupTest {
     }
 
     @Test
+    void aWarmUpInTheForegroundBringsEveryThreadBackThenTheCompilersWaitForThePredecessor() throws Exception {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "needs Linux's /proc");
+        Niceness niceness = Niceness.ofThisProcess();
+        int normal = niceness.current().orElseThrow();
+        assumeTrue(normal <= 16 && niceness.mayLowerTo(normal), "needs the right to return to niceness " + normal);
+        CountDownLatch end = new CountDownLatch(1);
+        Thread loop = parked("zentinel-io-78", end);
+        ThreadNiceness threads = ThreadNiceness.ofThisProcess();
+        try {
+            long loopTid = tidOf("zentinel-io-78", niceness);
+            // As in a successor started with nice: its event loop and compilers run niced.
+            assertThat(threads.lowerTo(normal + 3, name -> name.equals("zentinel-io-78") || ThreadNiceness.isCompiler(name)))
+                    .isEmpty();
+            assumeTrue(!compilerNiceness(niceness).isEmpty(), "needs a JVM with JIT compiler threads");
+            try (BackgroundStartup startup = BackgroundStartup.fromEnvironment(Map.of(BackgroundStart.RESTORE_NICE_ENV,
+                    Integer.toString(normal), BackgroundStart.FOREGROUND_AFTER_ENV, "600000"), Duration.ZERO).orElseThrow()) {
+                CompilerPriority compilers = new CompilerPriority(threads, 3, OptionalInt.of(startup.restoreNice()));
+
+                startup.warmUpInForeground();
+                assertThat(niceness.ofThread(loopTid)).as("the warm-up's event loop").hasValue(normal);
+                assertThat(compilerNiceness(niceness)).as("the compilers").containsOnly(normal);
+
+                compilers.warmedUp();
+                assertThat(compilerNiceness(niceness)).as("behind the predecessor again").containsOnly(normal + 3);
+                assertThat(niceness.ofThread(loopTid)).as("the event loop stays back").hasValue(normal);
+
+                compilers.predecessorGone();
+                assertThat(compilerNiceness(niceness)).as("serving alone").containsOnly(normal);
+            }
+        } finally {
+            threads.restore(normal, name -> true);
+            end.countDown();
+            loop.join();
+        }
+    }
+
+    @Test
     void recognisesTheEventLoops() {
         assertThat(ThreadNiceness.isEventLoop("zentinel-io-0")).isTrue();
         assertThat(ThreadNiceness.isEventLoop("zentinel-control")).isFalse();
@@ -100,6 +138,12 @@ class BackgroundStartupTest {
     }
 
     /** The kernel's id of this process's only thread of that (15-character) name. */
+    private static List<Integer> compilerNiceness(Niceness niceness) {
+        return LongStream.of(niceness.threadIds())
+                .filter(tid -> ThreadNiceness.isCompiler(niceness.threadName(tid).orElse("")))
+                .mapToObj(niceness::ofThread).filter(OptionalInt::isPresent).map(OptionalInt::getAsInt).toList();
+    }
+
     private static long tidOf(String kernelName, Niceness niceness) {
         long[] tids = LongStream.of(niceness.threadIds()).filter(t -> niceness.threadName(t).orElse("").equals(kernelName)).toArray();
         assertThat(tids).as(kernelName).hasSize(1);

@@ -8,6 +8,7 @@ import dev.zentinel.app.runtime.Niceness;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,6 +59,46 @@ class CompilerPriorityTest {
         compilers.handoverFailed();
 
         assertThat(compilerNiceness()).as("not returned: not ours to return").containsOnly(normal + 4);
+    }
+
+    @Test
+    void aSuccessorsCompilersReturnOnceItsPredecessorIsGone() {
+        // Niced by the background start, as a spawned successor's are.
+        assertThat(threads.lowerTo(normal + 4, ThreadNiceness::isCompiler)).isEmpty();
+        CompilerPriority compilers = new CompilerPriority(threads, 4, OptionalInt.of(normal));
+        assertThat(compilerNiceness()).as("serving beside a draining predecessor").containsOnly(normal + 4);
+
+        compilers.predecessorGone();
+        assertThat(compilerNiceness()).as("serving alone").containsOnly(normal);
+
+        compilers.behindHandover();
+        assertThat(compilerNiceness()).as("its own hand-over").containsOnly(normal + 4);
+    }
+
+    @Test
+    void aHandoverInFlightKeepsThemNicedPastThePredecessorsExit() {
+        assertThat(threads.lowerTo(normal + 4, ThreadNiceness::isCompiler)).isEmpty();
+        CompilerPriority compilers = new CompilerPriority(threads, 4, OptionalInt.of(normal));
+
+        compilers.behindHandover();
+        compilers.predecessorGone();
+        assertThat(compilerNiceness()).as("hand-over still in flight").containsOnly(normal + 4);
+
+        compilers.handoverFailed();
+        assertThat(compilerNiceness()).as("serving alone after the failure").containsOnly(normal);
+    }
+
+    @Test
+    void aFailedHandoverWhileThePredecessorDrainsKeepsThemNiced() {
+        assertThat(threads.lowerTo(normal + 4, ThreadNiceness::isCompiler)).isEmpty();
+        CompilerPriority compilers = new CompilerPriority(threads, 4, OptionalInt.of(normal));
+
+        compilers.behindHandover();
+        compilers.handoverFailed();
+        assertThat(compilerNiceness()).as("the predecessor still drains").containsOnly(normal + 4);
+
+        compilers.predecessorGone();
+        assertThat(compilerNiceness()).containsOnly(normal);
     }
 
     @Test

@@ -25,7 +25,8 @@ usage: bench/run.sh [--duration S] [--connections N] [--mode keepalive|close] [-
                     --duration and the origin-only baseline are not used in this mode.
                     Per-slice table (with the proxy CPU's steal) in bench/results/. See docs/benchmark.md.
 Environment: ZENTINEL_DIST (distribution directory), BENCH_PROXY_CPU (0), BENCH_LOAD_CPU (1),
-BENCH_ZENTINEL_JAVA_OPTS, BENCH_BODY_BYTES (13), BENCH_KEEP_TMP=1 keeps the temp dir.
+BENCH_ZENTINEL_JAVA_OPTS, BENCH_BODY_BYTES (13), BENCH_KEEP_TMP=1 keeps the temp dir,
+BENCH_FORWARDED (1: nginx and HAProxy add the forwarding fields Zentinel adds; 0: bare configs).
 EOF
 }
 

@@ -12,6 +12,11 @@
 #                          and UPG_DONE_MS (old version gone); non-zero with a message on failure
 
 BENCH_UPSTREAM_KEEPALIVE="${BENCH_UPSTREAM_KEEPALIVE:-64}"
+# 1: nginx and HAProxy add what Zentinel adds to every forwarded request (X-Forwarded-For,
+# -Proto, -Host, Via; Host passed through), so that all three send the origin the same request
+# and a comparison weighs the same job. 0: their bare configuration (no such fields).
+BENCH_FORWARDED="${BENCH_FORWARDED:-1}"
+[[ "$BENCH_FORWARDED" =~ ^[01]$ ]] || { echo "BENCH_FORWARDED must be 0 or 1, got '$BENCH_FORWARDED'" >&2; exit 2; }
 BENCH_DRAIN_SECONDS="${BENCH_DRAIN_SECONDS:-30}"
 
 # Direct children of PID (from /proc).
@@ -197,6 +202,18 @@ NGINX_DIR=""
 nginx_unavailable() { command -v nginx >/dev/null 2>&1 || echo "nginx is not installed (apt-get install nginx-light)"; }
 nginx_version() { nginx -v 2>&1 | sed 's/^nginx version: nginx\//nginx /'; }
 
+# The fields Zentinel adds to a forwarded request (docs/proxy.md), for BENCH_FORWARDED=1.
+nginx_forwarded_fields() {
+  [ "$BENCH_FORWARDED" = 1 ] || return 0
+  cat <<'EOF'
+      proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $http_host;
+      proxy_set_header Via $via_out;
+EOF
+}
+
 nginx_start() {
   local port="$1" i
   NGINX_DIR="$BENCH_TMP/nginx"
@@ -217,6 +234,8 @@ http {
   fastcgi_temp_path $NGINX_DIR/tmp/fastcgi;
   uwsgi_temp_path $NGINX_DIR/tmp/uwsgi;
   scgi_temp_path $NGINX_DIR/tmp/scgi;
+  # Via with this hop appended to the client's list, as Zentinel does.
+  map \$http_via \$via_out { "" "1.1 nginx"; default "\$http_via, 1.1 nginx"; }
   upstream origin {
     server 127.0.0.1:$ORIGIN_PORT;
     keepalive $BENCH_UPSTREAM_KEEPALIVE;
@@ -228,6 +247,7 @@ http {
       proxy_pass http://origin;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
+$(nginx_forwarded_fields)
     }
   }
 }
@@ -299,6 +319,17 @@ HAPROXY_DIR=""
 haproxy_unavailable() { command -v haproxy >/dev/null 2>&1 || echo "haproxy is not installed (apt-get install haproxy)"; }
 haproxy_version() { haproxy -v 2>&1 | awk 'NR == 1' | sed 's/^HAProxy version /haproxy /; s/ - https.*//; s/ [0-9/]*$//'; }
 
+# The fields Zentinel adds to a forwarded request, for BENCH_FORWARDED=1 (HAProxy passes Host as it is).
+haproxy_forwarded_fields() {
+  [ "$BENCH_FORWARDED" = 1 ] || return 0
+  cat <<'EOF'
+  option forwardfor
+  http-request set-header X-Forwarded-Proto http
+  http-request set-header X-Forwarded-Host %[req.hdr(host)]
+  http-request add-header Via "1.1 haproxy"
+EOF
+}
+
 haproxy_start() {
   local port="$1"
   HAPROXY_DIR="$BENCH_TMP/haproxy"
@@ -321,6 +352,7 @@ defaults
   option http-keep-alive
 frontend bench
   bind 127.0.0.1:$port
+$(haproxy_forwarded_fields)
   default_backend origin
 backend origin
   http-reuse always

@@ -28,6 +28,13 @@ import org.slf4j.LoggerFactory;
 final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(ControlConnectionHandler.class);
+    /**
+     * How long a client refused for the connection limit has to send its request line before it
+     * is answered anyway. Answered at once, the refusal raced the client's own write: a request
+     * written after our close fails with a broken pipe, and the client then closes without
+     * reading the answer that was waiting for it.
+     */
+    private static final long REFUSAL_WAIT_MILLIS = 1000;
 
     private final Map<String, ControlCommand> commands;
     private final ControlServerSettings settings;
@@ -39,6 +46,8 @@ final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
     private ControlPeer peer;
     private boolean requestReceived;
     private ScheduledFuture<?> requestTimeout;
+    /** Present when this connection is over the limit: the answer to whatever it asks. */
+    private ControlResponse refusal;
 
     ControlConnectionHandler(Map<String, ControlCommand> commands, ControlServerSettings settings, long allowedUid,
             DomainSockets sockets, ControlProtocol protocol, AtomicInteger openConnections) {
@@ -71,7 +80,9 @@ final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
         if (openConnections.incrementAndGet() > settings.maxConnections()) {
             log.warn("control connection from pid {} rejected: more than {} control connections open", credentials.pid(),
                     settings.maxConnections());
-            respondAndClose(ctx, ControlResponse.failure("too many control connections"));
+            refusal = ControlResponse.failure("too many control connections");
+            requestTimeout = ctx.executor().schedule(() -> respondAndClose(ctx, refusal),
+                    Math.min(REFUSAL_WAIT_MILLIS, settings.requestTimeout().toMillis()), TimeUnit.MILLISECONDS);
             return;
         }
         requestTimeout = ctx.executor().schedule(
@@ -100,6 +111,10 @@ final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
             cancelRequestTimeout();
             // One request per connection: whatever follows the first line is not read.
             ctx.channel().config().setAutoRead(false);
+            if (refusal != null) {
+                respondAndClose(ctx, refusal);
+                return;
+            }
             handle(ctx, frame.toString(StandardCharsets.UTF_8));
         } finally {
             ReferenceCountUtil.release(msg);

@@ -93,32 +93,6 @@ public final class BackgroundStartup implements AutoCloseable {
         restore("warming up", name -> true);
     }
 
-    /**
-     * Returns to the predecessor's niceness, the first time it is called, every thread but the
-     * JIT compilers (which stay niced until the predecessor has exited, see {@link CompilerPriority}:
-     * the compilations real traffic triggers right after READY then use idle CPU instead of half a
-     * busy core while the predecessor still drains) and, when {@code mainToo} is false, the main
-     * thread (whose remaining start-up work, after READY, should not compete with the first
-     * requests either; {@link #serving} brings it back).
-     */
-    synchronized void foreground(String why, boolean mainToo) {
-        if (foreground) {
-            return;
-        }
-        foreground = true;
-        timer.shutdown();
-        restore(why, name -> !ThreadNiceness.isCompiler(name) && (mainToo || !ThreadNiceness.isMain(name)));
-    }
-
-    /**
-     * Once serving: the main thread returns to the predecessor's niceness too, with every thread
-     * it started meanwhile (they inherited its niceness), the JIT compilers still excepted
-     * ({@link CompilerPriority} returns them).
-     */
-    synchronized void serving() {
-        restore("serving", name -> !ThreadNiceness.isCompiler(name));
-    }
-
     private void restore(String why, Predicate<String> threads) {
         long started = System.nanoTime();
         Optional<String> problem = ThreadNiceness.ofThisProcess().restore(targetNice, threads);

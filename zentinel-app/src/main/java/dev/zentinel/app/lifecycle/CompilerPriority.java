@@ -77,8 +77,7 @@ final class CompilerPriority {
             return;
         }
         nicedFrom = OptionalInt.of(process);
-        threads.lowerTo(process + by, ThreadNiceness::isCompiler)
-                .ifPresent(problem -> log.info("JIT compiler threads stay at their priority: {}", problem));
+        lowerTo(process + by);
     }
 
     /**
@@ -89,7 +88,11 @@ final class CompilerPriority {
         if (!predecessorAround || nicedFrom.isEmpty() || by == 0) {
             return;
         }
-        threads.lowerTo(nicedFrom.getAsInt() + by, ThreadNiceness::isCompiler)
+        lowerTo(nicedFrom.getAsInt() + by);
+    }
+
+    private void lowerTo(int niceness) {
+        threads.lowerTo(niceness, ThreadNiceness::isCompiler)
                 .ifPresent(problem -> log.info("JIT compiler threads stay at their priority: {}", problem));
     }
 

@@ -152,7 +152,6 @@ public final class InstanceRunner {
         }
         log.info("serving in {} ms: listeners {}, control socket {}, pid file {}", startup.millis(),
                 started.proxy().listenerAddresses(), layout.controlSocket(), layout.pidFile());
-        background.ifPresent(BackgroundStartup::serving);
 
         String reason = stopRequested.join();
         new GracefulStop(config.upgrade(), launch, self.pid(), settings.drainReportTimeout(), protocol, state,
@@ -212,8 +211,8 @@ public final class InstanceRunner {
     }
 
     /**
-     * Warms up (in the background, when so started) the proxy and, alongside, the control plane;
-     * comes to the foreground, then accepts.
+     * Warms up the proxy and, alongside, the control plane (a successor started in the background
+     * comes to the foreground for it), then accepts.
      */
     private void openListeners(ProxyInstance proxy, RuntimeLayout layout, DomainSockets sockets,
             EventLoopGroup controlGroup) throws StartupException {
@@ -227,9 +226,8 @@ public final class InstanceRunner {
         } finally {
             controlPlane.ifPresent(ControlPlaneWarmUp::close);
         }
-        // The JIT compilers keep their priority: full in a fresh start, niced in a successor until its
-        // predecessor is gone (see CompilerPriority).
-        background.ifPresent(b -> b.foreground("warmed up", false));
+        // The JIT compilers: full priority in a fresh start, niced in a successor until its predecessor
+        // is gone (see CompilerPriority).
         compilers.warmedUp();
         step("pre-connecting upstreams", () -> proxy.preconnectUpstreams(PRECONNECT_BOUND));
         step("opening listeners", () -> proxy.openListeners(launch, settings.startStepTimeout()));

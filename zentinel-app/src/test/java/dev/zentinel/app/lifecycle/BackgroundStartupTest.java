@@ -42,7 +42,8 @@ class BackgroundStartupTest {
     }
 
     @Test
-    void atThePredecessorsDeadlineTheStartUpThreadsReturnButTheWarmUpsEventLoopsOnlyOnceWarmedUp() throws Exception {
+    void atThePredecessorsDeadlineTheStartUpThreadsReturnButTheWarmUpsEventLoopsOnlyWhenTheWarmUpBegins()
+            throws Exception {
         assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "needs Linux's /proc");
         Niceness niceness = Niceness.ofThisProcess();
         int normal = niceness.current().orElseThrow();
@@ -64,8 +65,8 @@ class BackgroundStartupTest {
                         .until(() -> niceness.ofThread(handoffTid).equals(OptionalInt.of(normal)));
                 assertThat(niceness.ofThread(loopTid)).as("the warm-up's event loop stays niced").hasValue(normal + 3);
 
-                startup.foreground("warmed up", false);
-                assertThat(niceness.ofThread(loopTid)).as("warmed up: back before READY").hasValue(normal);
+                startup.warmUpInForeground();
+                assertThat(niceness.ofThread(loopTid)).as("the warm-up begins: back before READY").hasValue(normal);
             }
         } finally {
             end.countDown();

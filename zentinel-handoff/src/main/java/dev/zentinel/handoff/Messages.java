@@ -104,10 +104,6 @@ final class Messages {
         @Override
         public void writeTo(ObjectNode node) {
         }
-
-        static Empty from(Fields in) {
-            return new Empty();
-        }
     }
 
     private Messages() {

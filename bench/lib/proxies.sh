@@ -83,7 +83,7 @@ EOF
 }
 
 zentinel_start() {
-  local port="$1" log="$BENCH_TMP/zentinel/zentinel.log" out
+  local port="$1" log="$BENCH_TMP/zentinel/zentinel.log" out rc
   zentinel_write_config "$port"
   if ! out="$("${RUN_CLI[@]}" timeout 60 "$DIST/bin/zentinel" check --config "$ZENTINEL_CONFIG" 2>&1)"; then
     echo "zentinel check rejected the bench config: $out" >&2
@@ -96,7 +96,13 @@ zentinel_start() {
   bench_boost_autogroup "$PROXY_PID"
   if ! bench_wait_http "$port" 60 "$PROXY_PID"; then
     tail -20 "$log" >&2
-    echo "zentinel did not answer on 127.0.0.1:$port within 60s" >&2
+    # bench_wait_http also gives up when the process has gone: say which of the two it was.
+    if bench_alive "$PROXY_PID"; then
+      echo "zentinel did not answer on 127.0.0.1:$port within 60s" >&2
+    else
+      wait "$PROXY_PID" 2>/dev/null; rc=$?
+      echo "zentinel (pid $PROXY_PID) exited with status $rc before it answered on 127.0.0.1:$port (its log above)" >&2
+    fi
     return 1
   fi
 }

@@ -104,7 +104,7 @@ EOF
     bench_die "the proxy did not log 'serving in' within ${START_LIMIT_S}s (its log above)"
   fi
   groups="$(thread_groups_ms "$pid")"
-  warm="$(grep -m1 -o 'warm-up done in .*' "$log" | sed 's/ProxyInstance: //' || true)"
+  warm="$(grep -m1 -o 'warm-up done in .*' "$log" || true)"
   bench_kill_pid "$pid" 30
   # shellcheck disable=SC2086 # groups is a list of numbers
   printf '%-8s %7s %7s %6s %6s %6s %6s %6s %6s  %s\n' "$size" "$((t1 - t0))" $groups "${warm:-no warm-up line}"

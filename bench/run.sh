@@ -36,10 +36,6 @@ EOF
 
 duration=10 connections=64 mode=keepalive compare=0 warmup=5 loadgen=auto only="" repeat=1 rate=""
 interleave="" slices=""
-int_arg() { # name value min max
-  [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge "$3" ] && [ "$2" -le "$4" ] || bench_die "$1 must be an integer in $3..$4, got '$2'"
-  echo "$2"
-}
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration="$(int_arg "$1" "${2:-}" 1 600)"; shift 2 ;;

@@ -21,10 +21,6 @@ EOF
 }
 
 runs=3 sizes=""
-int_arg() { # name value min max
-  [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge "$3" ] && [ "$2" -le "$4" ] || bench_die "$1 must be an integer in $3..$4, got '$2'"
-  echo "$2"
-}
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$(int_arg "$1" "${2:-}" 1 50)"; shift 2 ;;

@@ -37,10 +37,6 @@ EOF
 . "$(dirname "$0")/lib/proxies.sh"
 
 upgrades=5 spacing=15 steady=10 connections=64 mode=keepalive warmup=5 only="" rate="" fraction="" max_backlog=""
-int_arg() { # name value min max
-  [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge "$3" ] && [ "$2" -le "$4" ] || bench_die "$1 must be an integer in $3..$4, got '$2'"
-  echo "$2"
-}
 while [ $# -gt 0 ]; do
   case "$1" in
     --upgrades) upgrades="$(int_arg "$1" "${2:-}" 1 50)"; shift 2 ;;

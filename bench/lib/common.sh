@@ -17,6 +17,12 @@ LAST_PID=""
 bench_log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 bench_die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 now_ms() { date +%s%3N; }
+# A command-line integer within bounds, echoed back; anything else ends the script with a message.
+# usage: int_arg OPTION VALUE MIN MAX
+int_arg() {
+  [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge "$3" ] && [ "$2" -le "$4" ] || bench_die "$1 must be an integer in $3..$4, got '$2'"
+  echo "$2"
+}
 
 # --- lifecycle ---------------------------------------------------------------------------
 

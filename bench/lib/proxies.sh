@@ -100,7 +100,7 @@ zentinel_start() {
     if bench_alive "$PROXY_PID"; then
       echo "zentinel did not answer on 127.0.0.1:$port within 60s" >&2
     else
-      wait "$PROXY_PID" 2>/dev/null; rc=$?
+      rc=0; wait "$PROXY_PID" 2>/dev/null || rc=$?
       echo "zentinel (pid $PROXY_PID) exited with status $rc before it answered on 127.0.0.1:$port (its log above)" >&2
     fi
     return 1

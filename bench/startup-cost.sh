@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # What a fresh Zentinel process spends before it serves: CPU from launch to its "serving in" log
 # line (READY for a successor), summed per kernel thread group (main, C1, C2, event loops, GC,
-# other), one fresh process per row, pinned to the proxy's core (BENCH_PROXY_CPU); run it under the bench
-# lock on a shared machine, as the other scripts.
+# other), one fresh process per row, pinned to the proxy's core (BENCH_PROXY_CPU). Other work on that
+# core slows the process down and shifts its compilations, so run it on a quiet machine.
 #
 # A successor pays the same start-up and warm-up (plus ~0.2 s of hand-over) on the core that the
 # serving process needs; docs/benchmark.md, "Upgrades, ninth pass", reads these figures.

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # What a fresh Zentinel process spends before it serves: CPU from launch to its "serving in" log
-# line (READY for a successor), summed per kernel thread group (main, C1, C2, event loops, GC,
-# other), one fresh process per row, pinned to the proxy's core (BENCH_PROXY_CPU). Other work on that
-# core slows the process down and shifts its compilations, so run it on a quiet machine.
+# line (READY for a successor), summed per thread group (lib/threadgroups.py, the groups of the
+# upgrade bench's timeline), one fresh process per row, pinned to the proxy's core
+# (BENCH_PROXY_CPU). Other work on that core slows the process down and shifts its compilations,
+# so run it on a quiet machine. Needs python3.
 #
 # A successor pays the same start-up and warm-up (plus ~0.2 s of hand-over) on the core that the
 # serving process needs; docs/benchmark.md, "Upgrades, ninth pass", reads these figures.
@@ -33,6 +34,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -n "$sizes" ] || sizes="default"
+command -v python3 >/dev/null 2>&1 || bench_die "python3 is needed (lib/threadgroups.py reads the threads' CPU)"
 
 bench_init
 bench_cpus
@@ -41,25 +43,6 @@ mkdir -p "$BENCH_DIR/results"
 result="$BENCH_DIR/results/startup-cost-$(date -u +%Y%m%dT%H%M%SZ).txt"
 # A start that never logs "serving in" (a rejected config, a crash) is given this long.
 START_LIMIT_S=120
-
-# CPU time (ms) of every thread of PID, in all and summed by group: "total main C1 C2 loop gc other".
-# Kernel thread names: HotSpot's are cut at 15 characters; the launcher's thread keeps "java".
-thread_groups_ms() {
-  local pid="$1" stat
-  for stat in /proc/"$pid"/task/*/stat; do cat "$stat" 2>/dev/null || true; done | awk -v hz="$CLK_TCK" '
-    {
-      lp = index($0, "("); rp = 0
-      for (i = length($0); i > 0; i--) if (substr($0, i, 1) == ")") { rp = i; break }
-      name = substr($0, lp + 1, rp - lp - 1)
-      split(substr($0, rp + 2), f, " ")
-      ms = (f[12] + f[13]) * 1000 / hz
-      if (name ~ /^C1 /) g = "c1"; else if (name ~ /^C2 /) g = "c2"
-      else if (name == "java") g = "main"; else if (name ~ /^zentinel-io/) g = "loop"
-      else if (name ~ /GC|G1/) g = "gc"; else g = "other"
-      sum[g] += ms; total += ms
-    }
-    END { printf "%d %d %d %d %d %d %d\n", total, sum["main"], sum["c1"], sum["c2"], sum["loop"], sum["gc"], sum["other"] }'
-}
 
 # One fresh start with warm-up size $1 ("default" = the config's); prints one table row.
 one_start() {
@@ -100,11 +83,11 @@ EOF
     bench_kill_pid "$pid" 10
     bench_die "the proxy did not log 'serving in' within ${START_LIMIT_S}s (its log above)"
   fi
-  groups="$(thread_groups_ms "$pid")"
+  groups="$(python3 "$BENCH_DIR/lib/threadgroups.py" "$pid")"
   warm="$(grep -m1 -o 'warm-up done in .*' "$log" || true)"
   bench_kill_pid "$pid" 30
   # shellcheck disable=SC2086 # groups is a list of numbers
-  printf '%-8s %7s %7s %6s %6s %6s %6s %6s %6s  %s\n' "$size" "$((t1 - t0))" $groups "${warm:-no warm-up line}"
+  printf '%-8s %7s %7s %6s %6s %6s %6s %6s %6s %6s %6s  %s\n' "$size" "$((t1 - t0))" $groups "${warm:-no warm-up line}"
 }
 
 # Output goes to the terminal and the result file; no pipeline, so the processes one_start
@@ -115,8 +98,9 @@ echo "Zentinel start-up cost $(date -u +%Y-%m-%dT%H:%MZ): $runs fresh start(s) p
 java_home="${ZENTINEL_JAVA_HOME:-${JAVA_HOME:-}}"
 echo "JVM: $("${java_home:+$java_home/bin/}java" -version 2>&1 | awk 'NR == 1')"
 echo "class-data archive: ZENTINEL_CDS=${ZENTINEL_CDS:-auto}; extra JVM options: ${BENCH_ZENTINEL_JAVA_OPTS:-none}"
-echo "CPU in ms from launch to 'serving in', per thread group; wall_ms = launch to that log line"
-printf '%-8s %7s %7s %6s %6s %6s %6s %6s %6s  %s\n' warmup wall_ms cpu_ms main C1 C2 loop gc other 'warm-up (the proxy log)'
+echo "CPU in ms from launch to 'serving in', per thread group (ctl: Zentinel's other threads); wall_ms = launch to that log line"
+printf '%-8s %7s %7s %6s %6s %6s %6s %6s %6s %6s %6s  %s\n' warmup wall_ms cpu_ms loop main c1 c2 gc vm ctl other \
+  'warm-up (the proxy log)'
 for ((r = 1; r <= runs; r++)); do
   for size in $sizes; do one_start "$size"; done
 done

@@ -8,25 +8,13 @@ by thread group.
 usage: timeline-report.py SAMPLES WINDOWS INTERVALS_CSV [BIN_MS=250] [--brief]
 """
 import collections
-import re
 import sys
+
+from threadgroups import GROUPS, group
 
 TICK_MS = 10
 
 
-def group(comm):
-    for prefix, name in (('C2_', 'c2'), ('C1_', 'c1'), ('GC_', 'gc'), ('G1_', 'gc'), ('VM_Thread', 'vm'),
-                         ('main', 'main'), ('java', 'main')):
-        if comm.startswith(prefix):
-            return name
-    if re.search(r'(zentinel-io|EventLoop|IoEv)', comm):
-        return 'loop'
-    if comm.startswith('zentinel-'):
-        return 'ctl'
-    return 'other'
-
-
-GROUPS = ['loop', 'main', 'c1', 'c2', 'gc', 'vm', 'ctl', 'other']
 
 
 def load(samples):

@@ -40,7 +40,8 @@ def matching_pids(marker):
     return pids
 
 
-def thread_lines(now, pid):
+def thread_ticks(pid):
+    """(tid, kernel thread name, utime + stime in clock ticks) of every thread of PID still there."""
     out = []
     try:
         tids = os.listdir('/proc/%s/task' % pid)
@@ -52,10 +53,14 @@ def thread_lines(now, pid):
                 s = f.read()
         except OSError:
             continue
-        comm = s[s.index('(') + 1:s.rindex(')')].replace(' ', '_')
         rest = s[s.rindex(')') + 2:].split()
-        out.append('%d thr %s %s %s %d' % (now, pid, tid, comm, int(rest[11]) + int(rest[12])))
+        out.append((tid, s[s.index('(') + 1:s.rindex(')')], int(rest[11]) + int(rest[12])))
     return out
+
+
+def thread_lines(now, pid):
+    return ['%d thr %s %s %s %d' % (now, pid, tid, comm.replace(' ', '_'), ticks)
+            for tid, comm, ticks in thread_ticks(pid)]
 
 
 def main():

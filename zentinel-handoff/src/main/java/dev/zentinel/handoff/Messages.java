@@ -167,7 +167,7 @@ final class Messages {
 
         int integer(String name) {
             JsonNode value = required(name);
-            if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            if (!isInt(value)) {
                 throw wrongType(name, "an int");
             }
             return value.intValue();
@@ -193,7 +193,7 @@ final class Messages {
             JsonNode array = array(name);
             List<Integer> values = new ArrayList<>(array.size());
             for (JsonNode value : array) {
-                if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+                if (!isInt(value)) {
                     throw wrongType(name, "an array of ints");
                 }
                 values.add(value.intValue());
@@ -208,6 +208,10 @@ final class Messages {
                 values.add(new Fields(array.get(i), field(name) + "[" + i + "]"));
             }
             return values;
+        }
+
+        private static boolean isInt(JsonNode value) {
+            return value.isIntegralNumber() && value.canConvertToInt();
         }
 
         private JsonNode array(String name) {

@@ -140,17 +140,14 @@ final class PredecessorConnectionHandler extends SimpleChannelInboundHandler<Obj
         if (o.generation() < 0) {
             throw new HandoffProtocolException("OFFER has negative generation " + o.generation());
         }
-        if (o.listeners() == null) {
-            throw new HandoffProtocolException("OFFER has no listener table");
-        }
         List<ListenerEntry> entries = o.listeners();
         if (entries.size() > limits.maxListeners()) {
             throw new HandoffProtocolException("OFFER lists " + entries.size() + " listeners, the limit is " + limits.maxListeners());
         }
         Set<String> names = new HashSet<>();
         for (ListenerEntry e : entries) {
-            if (e == null || !names.add(e.name())) {
-                throw new HandoffProtocolException("OFFER listener table has a missing or duplicate entry: " + e);
+            if (!names.add(e.name())) {
+                throw new HandoffProtocolException("OFFER listener table has a duplicate entry: " + e);
             }
         }
         offer = new Messages.Offer(o.protocolVersion(), o.snapshotVersion(), o.generation(), o.pid(), List.copyOf(entries));

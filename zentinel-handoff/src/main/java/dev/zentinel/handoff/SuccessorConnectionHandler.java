@@ -120,8 +120,7 @@ final class SuccessorConnectionHandler extends SimpleChannelInboundHandler<Objec
 
     private void onHello(Frame frame) throws HandoffProtocolException {
         Messages.Hello hello = Messages.readHello(frame);
-        if (hello.protocolVersions() == null || hello.snapshotVersions() == null
-                || hello.protocolVersions().size() > Protocol.MAX_VERSION_LIST || hello.snapshotVersions().size() > Protocol.MAX_VERSION_LIST) {
+        if (hello.protocolVersions().size() > Protocol.MAX_VERSION_LIST || hello.snapshotVersions().size() > Protocol.MAX_VERSION_LIST) {
             throw new HandoffProtocolException("HELLO must list at most " + Protocol.MAX_VERSION_LIST + " protocol and snapshot versions");
         }
         Protocol.checkedVersion(hello.version(), MessageType.HELLO);
